@@ -1,0 +1,268 @@
+package dev.watertight;
+
+import dev.watertight.internal.SemaphoreBulkhead;
+import dev.watertight.internal.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A compartment that limits how many calls run at once, on the callers' own threads.
+ *
+ * <p>A call enters when one of {@code maxConcurrent} permits is free and gives its permit back
+ * when it ends, whichever way it ends. When every permit is in use a caller waits up to
+ * {@code maxWait} (by default it does not wait at all) and is then refused with a
+ * {@link BulkheadFullException} naming the compartment, its limit and how long it waited.
+ *
+ * <pre>{@code
+ * Bulkhead payments = Bulkhead.builder("payments")
+ *         .maxConcurrent(10)
+ *         .maxWait(Duration.ofMillis(50))
+ *         .build();
+ *
+ * Receipt receipt = payments.call(() -> gateway.charge(order));
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> No more than {@code maxConcurrent} calls hold a permit at any moment
+ * (after {@link #resize} lowers the limit, calls already in flight finish first). A permit is
+ * given back exactly once per call, whether the call returns, throws an exception or an
+ * {@link Error}, or its asynchronous stage fails or is cancelled. A caller interrupted while
+ * waiting takes no permit. Counters add up: {@code accepted == succeeded + failed + inUse}.
+ *
+ * <p><b>Cost.</b> Entering and leaving take one atomic update each, allocate nothing and take no
+ * lock; no clock is read unless the caller has to wait. A rejection allocates only its exception,
+ * which carries no stack trace unless {@link Builder#writableStackTrace(boolean)} asks for one.
+ *
+ * <p><b>Fairness.</b> Waiting callers are served in arrival order. By default a newly arriving
+ * caller may still take a permit that has just been freed ahead of them, which is faster; with
+ * {@link Builder#fair(boolean) fair(true)} nobody overtakes a waiting caller.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Bulkhead {
+
+    /**
+     * Starts building a bulkhead.
+     *
+     * @param name the compartment's name, shown in rejections, stats and thread dumps
+     * @return a builder with the defaults: {@code maxConcurrent} 25, {@code maxWait} zero, unfair
+     * @throws IllegalArgumentException if the name is null, blank, longer than 128 characters or
+     *     contains control characters
+     */
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * A fail-fast bulkhead with the given limit and the other settings at their defaults.
+     *
+     * @param name the compartment's name
+     * @param maxConcurrent how many calls may run at once
+     * @return the bulkhead
+     */
+    static Bulkhead of(String name, int maxConcurrent) {
+        return builder(name).maxConcurrent(maxConcurrent).build();
+    }
+
+    /** The compartment's name. */
+    String name();
+
+    /** The settings this bulkhead was built with; {@link #maxConcurrent()} tells the current limit. */
+    BulkheadConfig config();
+
+    /** The current limit on concurrent calls, which {@link #resize} may have changed. */
+    int maxConcurrent();
+
+    /**
+     * Runs the task inside the compartment and returns its result.
+     *
+     * @param task the work to run on this thread once a permit is held
+     * @param <T> the result type
+     * @return what the task returned
+     * @throws BulkheadFullException if no permit became free within {@code maxWait}, or the
+     *     caller was interrupted while waiting (its interrupt status is then set again)
+     * @throws Exception whatever the task threw, unchanged
+     */
+    <T> T call(Callable<? extends T> task) throws Exception;
+
+    /**
+     * Runs the task inside the compartment.
+     *
+     * @param task the work to run on this thread once a permit is held
+     * @throws BulkheadFullException if no permit became free within {@code maxWait}, or the
+     *     caller was interrupted while waiting (its interrupt status is then set again)
+     */
+    void run(Runnable task);
+
+    /**
+     * Starts asynchronous work inside the compartment and holds the permit until the work's
+     * stage completes.
+     *
+     * <p>The permit is taken on the calling thread (waiting up to {@code maxWait}), then the
+     * supplier is called. The permit is given back exactly once, when the supplied stage
+     * completes, whether normally, exceptionally or by cancellation. Cancelling the returned
+     * future cancels the supplied stage when it is a {@link CompletableFuture} (or can be turned
+     * into one); the permit is given back once that stage has completed.
+     *
+     * @param task starts the work and returns its stage; must not return null
+     * @param <T> the result type
+     * @return a future that completes as the supplied stage does; it fails with
+     *     {@link BulkheadFullException} when the call is refused, and with whatever the supplier
+     *     threw if it threw
+     */
+    <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
+
+    /**
+     * Takes a permit for a caller that manages the scope itself, waiting up to {@code maxWait}.
+     *
+     * <pre>{@code
+     * try (Bulkhead.Permit permit = bulkhead.acquire()) {
+     *     try {
+     *         useTheResource();
+     *     } catch (RuntimeException e) {
+     *         permit.markFailed();
+     *         throw e;
+     *     }
+     * }
+     * }</pre>
+     *
+     * @return the permit; close it exactly once (closing again does nothing)
+     * @throws BulkheadFullException if no permit became free within {@code maxWait}
+     * @throws InterruptedException if the caller was interrupted while waiting; no permit is taken
+     */
+    Permit acquire() throws InterruptedException;
+
+    /**
+     * Takes a permit only if one is free now: never waits, and in a fair bulkhead never ahead of
+     * a waiting caller. A refusal here is an answer, not a rejection: it throws nothing and is not
+     * counted in {@link BulkheadStats#rejected()}.
+     *
+     * @return the permit, or empty if none is free now
+     */
+    Optional<Permit> tryAcquire();
+
+    /**
+     * Changes the limit without blocking. Calls in flight keep their permits: after lowering the
+     * limit, new calls are admitted only once enough of them have finished; after raising it,
+     * waiting callers are admitted at once.
+     *
+     * @param maxConcurrent the new limit, at least 1
+     * @throws IllegalArgumentException if the limit is out of range
+     */
+    void resize(int maxConcurrent);
+
+    /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
+    BulkheadStats stats();
+
+    /**
+     * A permit held by a caller that manages the scope itself. Closing it gives the permit back;
+     * closing it again does nothing, from any thread. A permit is counted as succeeded unless
+     * {@link #markFailed()} was called before it was closed.
+     *
+     * <p>Thread-safe.
+     */
+    interface Permit extends AutoCloseable {
+
+        /** Records that the guarded work failed; the permit is still held until {@link #close()}. */
+        void markFailed();
+
+        /** Whether the permit is still held (not yet closed). */
+        boolean isHeld();
+
+        /** Gives the permit back, once; later calls do nothing. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Builds a {@link Bulkhead}. Each setting is checked as it is set, and a bad value fails at
+     * once with an {@link IllegalArgumentException} naming the setting, the value and what is
+     * allowed. Not thread-safe; a builder may be reused to build several bulkheads.
+     */
+    final class Builder {
+        private final String name;
+        private int maxConcurrent = BulkheadConfig.DEFAULT_MAX_CONCURRENT;
+        private Duration maxWait = Duration.ZERO;
+        private boolean fair;
+        private boolean writableStackTrace;
+        private final List<CompartmentListener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Settings.name(name);
+        }
+
+        /**
+         * How many calls may hold a permit at once.
+         *
+         * @param maxConcurrent from 1 to {@value Integer#MAX_VALUE}; default 25
+         * @return this builder
+         */
+        public Builder maxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = Settings.atLeast("maxConcurrent", maxConcurrent, 1);
+            return this;
+        }
+
+        /**
+         * How long a caller may wait for a permit before it is refused.
+         *
+         * @param maxWait zero (the default: refuse at once) or a positive duration of at most
+         *     {@link Long#MAX_VALUE} nanoseconds
+         * @return this builder
+         */
+        public Builder maxWait(Duration maxWait) {
+            this.maxWait = Settings.nonNegative("maxWait", maxWait);
+            return this;
+        }
+
+        /**
+         * Whether waiting callers are served strictly first come, first served. When false (the
+         * default) a caller arriving just as a permit is freed may take it ahead of a waiting one.
+         *
+         * @param fair true for strict arrival order
+         * @return this builder
+         */
+        public Builder fair(boolean fair) {
+            this.fair = fair;
+            return this;
+        }
+
+        /**
+         * Whether rejections record the stack trace of the refused call. Off by default: a stack
+         * trace costs microseconds on a path that runs most under overload.
+         *
+         * @param writableStackTrace true to record stack traces
+         * @return this builder
+         */
+        public Builder writableStackTrace(boolean writableStackTrace) {
+            this.writableStackTrace = writableStackTrace;
+            return this;
+        }
+
+        /**
+         * Adds a listener for rejections.
+         *
+         * @param listener the listener; called in the order added
+         * @return this builder
+         */
+        public Builder listener(CompartmentListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
+         * Builds the bulkhead.
+         *
+         * @return a new bulkhead with all permits free
+         */
+        public Bulkhead build() {
+            return new SemaphoreBulkhead(
+                    new BulkheadConfig(name, maxConcurrent, maxWait, fair, writableStackTrace, listeners));
+        }
+    }
+}

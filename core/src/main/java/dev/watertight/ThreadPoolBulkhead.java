@@ -1,0 +1,246 @@
+package dev.watertight;
+
+import dev.watertight.internal.Settings;
+import dev.watertight.internal.WorkerPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A compartment with its own worker threads and a bounded queue, so that slow work of one kind
+ * cannot take the threads that other kinds of work need.
+ *
+ * <pre>{@code
+ * ThreadPoolBulkhead reporting = ThreadPoolBulkhead.builder("reporting")
+ *         .threads(2)
+ *         .queueCapacity(10)
+ *         .timeout(Duration.ofSeconds(30))
+ *         .build();
+ *
+ * CompletableFuture<Report> report = reporting.submit(() -> buildReport(type));
+ * }</pre>
+ *
+ * <p><b>Bounds, exactly.</b> At most {@code threads} tasks run at once and at most
+ * {@code queueCapacity} wait, under any number of concurrent submitters. {@link #submit} refuses
+ * a task (with {@link BulkheadFullException}, at once) only when {@code threads + queueCapacity}
+ * tasks are already in the compartment; it never refuses while a thread is idle or the queue has
+ * room.
+ *
+ * <p><b>Timeout.</b> When a {@linkplain Builder#timeout(Duration) timeout} is set, it is measured
+ * from when the task starts running. When it runs out, the task's future fails with a
+ * {@link TaskTimeoutException} and the task's thread is interrupted. The thread stays counted as
+ * busy until the task's code really returns, so even a task that ignores interrupts never lets
+ * more than {@code threads} tasks run at once.
+ *
+ * <p><b>Cancellation.</b> Cancelling the future of a queued task removes it from the queue and it
+ * never runs; cancelling the future of a running task interrupts its thread (when asked to) and,
+ * again, its thread stays counted until the task's code returns.
+ *
+ * <p><b>Threads.</b> Worker threads are started on demand, up to {@code threads}, and named
+ * {@code watertight-<name>-<n>}, so a thread dump shows which compartment is busy. They are
+ * daemon platform threads, or {@linkplain Builder#virtualThreads(boolean) virtual threads} with
+ * exactly the same bounds.
+ *
+ * <p><b>Completion.</b> A task's counters are updated and its thread is released before its
+ * future completes, so a caller that joins the future sees the stats already settled. Dependent
+ * stages added without an executor run on the worker thread after that, outside the
+ * compartment's accounting; use the {@code *Async} variants to run them elsewhere. Completing
+ * the future by hand does not stop the task: use {@code cancel}.
+ *
+ * <p><b>Shutdown.</b> {@link #close()} stops admissions at once; tasks already running or queued
+ * get {@linkplain Builder#shutdownGrace(Duration) a grace period} to finish. When it runs out,
+ * still-queued tasks are dropped, never run, and their futures fail with a
+ * {@link CompartmentClosedException}; running tasks are cancelled and interrupted. Every future
+ * is complete when {@code close()} returns.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface ThreadPoolBulkhead extends AutoCloseable {
+
+    /**
+     * Starts building a thread-pool compartment.
+     *
+     * @param name the compartment's name, used in thread names, rejections and stats
+     * @return a builder with the defaults: as many threads as processors, a queue of 100, no
+     *     timeout, platform threads, a shutdown grace of 5 seconds
+     */
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * A thread pool with the given sizes and the other settings at their defaults.
+     *
+     * @param name the compartment's name
+     * @param threads how many tasks may run at once
+     * @param queueCapacity how many may wait
+     * @return the compartment
+     */
+    static ThreadPoolBulkhead of(String name, int threads, int queueCapacity) {
+        return builder(name).threads(threads).queueCapacity(queueCapacity).build();
+    }
+
+    /** The compartment's name. */
+    String name();
+
+    /** The settings this compartment was built with. */
+    ThreadPoolBulkheadConfig config();
+
+    /**
+     * Runs the task on one of the compartment's threads, at once if one is idle, otherwise after
+     * the tasks queued before it.
+     *
+     * @param task the work
+     * @param <T> the result type
+     * @return a future of the task's result; see the class documentation for timeouts and
+     *     cancellation
+     * @throws BulkheadFullException if every thread is busy and the queue is full
+     * @throws CompartmentClosedException if {@link #close()} has been called
+     */
+    <T> CompletableFuture<T> submit(Callable<? extends T> task);
+
+    /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
+    ThreadPoolStats stats();
+
+    /** Whether {@link #close()} has been called. */
+    boolean isClosed();
+
+    /**
+     * Stops admissions, lets running and queued work finish within the shutdown grace period,
+     * then drops what is still queued and cancels what still runs. Returns when every future is
+     * complete; calling it again waits for the first call to finish. Called from one of the
+     * compartment's own tasks, it does not wait: the shutdown goes on in the background.
+     */
+    @Override
+    void close();
+
+    /**
+     * Builds a {@link ThreadPoolBulkhead}. Each setting is checked as it is set, and a bad value
+     * fails at once with an {@link IllegalArgumentException} naming the setting, the value and
+     * what is allowed. Not thread-safe; a builder may be reused.
+     */
+    final class Builder {
+        private final String name;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int queueCapacity = ThreadPoolBulkheadConfig.DEFAULT_QUEUE_CAPACITY;
+        private Duration timeout;
+        private boolean virtualThreads;
+        private Duration shutdownGrace = ThreadPoolBulkheadConfig.DEFAULT_SHUTDOWN_GRACE;
+        private boolean writableStackTrace;
+        private TimeSource timeSource = TimeSource.system();
+        private final List<CompartmentListener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Settings.name(name);
+        }
+
+        /**
+         * How many tasks may run at once: the number of worker threads.
+         *
+         * @param threads from 1 to {@value ThreadPoolBulkheadConfig#MAX_THREADS}; default the
+         *     number of processors
+         * @return this builder
+         */
+        public Builder threads(int threads) {
+            this.threads = Settings.between("threads", threads, 1, ThreadPoolBulkheadConfig.MAX_THREADS);
+            return this;
+        }
+
+        /**
+         * How many tasks may wait for a thread.
+         *
+         * @param queueCapacity from 0 (hand off to an idle thread or refuse) up to
+         *     {@code Integer.MAX_VALUE - threads}; default 100
+         * @return this builder
+         */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = Settings.atLeast("queueCapacity", queueCapacity, 0);
+            return this;
+        }
+
+        /**
+         * The longest a task may run, measured from when it starts.
+         *
+         * @param timeout a positive duration; by default there is no timeout
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Settings.positive("timeout", timeout);
+            return this;
+        }
+
+        /**
+         * Whether the workers are virtual threads rather than platform threads. The bounds are
+         * exactly the same; virtual workers suit tasks that mostly wait on I/O.
+         *
+         * @param virtualThreads true for virtual threads; default false
+         * @return this builder
+         */
+        public Builder virtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /**
+         * How long {@link ThreadPoolBulkhead#close()} lets running and queued tasks finish before
+         * it drops and cancels them.
+         *
+         * @param shutdownGrace zero (drop and cancel at once) or a positive duration; default 5 s
+         * @return this builder
+         */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = Settings.nonNegative("shutdownGrace", shutdownGrace);
+            return this;
+        }
+
+        /**
+         * Whether rejections record the stack trace of the refused submission; off by default.
+         *
+         * @param writableStackTrace true to record stack traces
+         * @return this builder
+         */
+        public Builder writableStackTrace(boolean writableStackTrace) {
+            this.writableStackTrace = writableStackTrace;
+            return this;
+        }
+
+        /**
+         * Where timeouts and the shutdown grace period get their time; tests can pass a source
+         * they move by hand.
+         *
+         * @param timeSource the source; default {@link TimeSource#system()}
+         * @return this builder
+         */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource must not be null");
+            return this;
+        }
+
+        /**
+         * Adds a listener for rejections, timeouts and cancellations.
+         *
+         * @param listener the listener; called in the order added
+         * @return this builder
+         */
+        public Builder listener(CompartmentListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
+         * Builds the compartment. No thread is started until the first task arrives.
+         *
+         * @return the compartment
+         * @throws IllegalArgumentException if {@code threads + queueCapacity} exceeds
+         *     {@code Integer.MAX_VALUE}
+         */
+        public ThreadPoolBulkhead build() {
+            return new WorkerPool(new ThreadPoolBulkheadConfig(
+                    name, threads, queueCapacity, timeout, virtualThreads, shutdownGrace,
+                    writableStackTrace, timeSource, listeners));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.watertight;
+
+/**
+ * A snapshot of a {@link ThreadPoolBulkhead}'s counters.
+ *
+ * <p>Every submitted task ends in exactly one of succeeded, failed, timed out or cancelled, so
+ * once the compartment is idle {@code submitted == succeeded + failed + timedOut + cancelled}.
+ * While it is busy the counters are read one after another and may be a few tasks apart.
+ *
+ * @param name the compartment's name
+ * @param threads how many tasks may run at once
+ * @param activeThreads threads running a task's code now (including a timed-out or cancelled
+ *     task whose code has not returned yet)
+ * @param queued tasks admitted beyond the number of threads, waiting for one; never more than
+ *     {@code queueCapacity}
+ * @param queueCapacity how many tasks may wait
+ * @param submitted tasks accepted since the compartment was built
+ * @param succeeded tasks whose code returned a value
+ * @param failed tasks whose code threw
+ * @param rejected submissions refused because the compartment was full
+ * @param timedOut tasks that exceeded the timeout
+ * @param cancelled tasks cancelled through their future, or dropped when the compartment closed
+ * @param listenerFailures exceptions thrown by listeners, caught and counted
+ */
+public record ThreadPoolStats(
+        String name,
+        int threads,
+        int activeThreads,
+        int queued,
+        int queueCapacity,
+        long submitted,
+        long succeeded,
+        long failed,
+        long rejected,
+        long timedOut,
+        long cancelled,
+        long listenerFailures) {
+
+    /**
+     * A snapshot without listener failures.
+     *
+     * @param name the compartment's name
+     * @param threads threads
+     * @param activeThreads threads running a task
+     * @param queued tasks waiting
+     * @param queueCapacity queue capacity
+     * @param submitted tasks accepted
+     * @param succeeded tasks that returned
+     * @param failed tasks that threw
+     * @param rejected submissions refused
+     * @param timedOut tasks that timed out
+     * @param cancelled tasks cancelled or dropped
+     */
+    public ThreadPoolStats(
+            String name,
+            int threads,
+            int activeThreads,
+            int queued,
+            int queueCapacity,
+            long submitted,
+            long succeeded,
+            long failed,
+            long rejected,
+            long timedOut,
+            long cancelled) {
+        this(name, threads, activeThreads, queued, queueCapacity, submitted, succeeded, failed,
+                rejected, timedOut, cancelled, 0);
+    }
+
+    /** Tasks that have ended, in any of the four ways. */
+    public long completed() {
+        return succeeded + failed + timedOut + cancelled;
+    }
+
+    /** The share of threads busy, from 0.0 to 1.0. */
+    public double utilization() {
+        return (double) activeThreads / threads;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.watertight.internal;
+
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The loop of one worker thread of a {@link WorkerPool}: take a task, run it, repeat, until the
+ * pool's stop signal arrives.
+ *
+ * <p>{@code current} is the task this worker has taken and not finished. The closing pool reads
+ * it to cancel running work; the worker re-checks the pool's forced-close flag after publishing
+ * it. Both are volatile, so at least one side sees the other and no task taken during a forced
+ * close is left running unnoticed (the task's own CAS makes stopping it idempotent).
+ */
+final class PoolWorker implements Runnable {
+    private final WorkerPool pool;
+    private final BlockingQueue<PoolTask<?>> queue;
+    private volatile PoolTask<?> current;
+
+    PoolWorker(WorkerPool pool, BlockingQueue<PoolTask<?>> queue) {
+        this.pool = pool;
+        this.queue = queue;
+    }
+
+    @Override
+    public void run() {
+        for (;;) {
+            PoolTask<?> task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException stray) {
+                continue; // nobody but the pool may stop a worker, and it does so with STOP
+            }
+            if (task == WorkerPool.STOP) {
+                return;
+            }
+            Thread.interrupted(); // an interrupt left over from outside must not hit this task
+            current = task;
+            if (pool.isForcedClosed()) {
+                task.abandon();
+            } else {
+                task.runOnThisThread();
+            }
+            current = null;
+        }
+    }
+
+    /** The task this worker is running or about to run, or null. */
+    PoolTask<?> current() {
+        return current;
+    }
+}

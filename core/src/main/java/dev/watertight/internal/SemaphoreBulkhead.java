@@ -1,0 +1,198 @@
+package dev.watertight.internal;
+
+import dev.watertight.Bulkhead;
+import dev.watertight.BulkheadConfig;
+import dev.watertight.BulkheadFullException;
+import dev.watertight.BulkheadStats;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Bulkhead} over {@link PermitSync}.
+ *
+ * <p>The hot path of {@link #call} and {@link #run} is: one CAS to enter, the task, one atomic
+ * add to leave. Outcomes are counted without touching the hot path: "accepted", "in use" and
+ * "succeeded" are derived from the permit counters, and only failures and rejections have
+ * counters of their own (striped, so that a storm of them does not contend). The clock is read
+ * only when a caller has to wait.
+ */
+public final class SemaphoreBulkhead implements Bulkhead {
+    private final BulkheadConfig config;
+    private final String name;
+    private final PermitSync permits;
+    private final long maxWaitNanos;
+    private final boolean writableStackTrace;
+    private final Listeners listeners;
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+
+    /**
+     * Creates the bulkhead with every permit free.
+     *
+     * @param config validated settings
+     */
+    public SemaphoreBulkhead(BulkheadConfig config) {
+        this.config = config;
+        this.name = config.name();
+        this.permits = new PermitSync(config.maxConcurrent(), config.fair());
+        this.maxWaitNanos = config.maxWait().toNanos();
+        this.writableStackTrace = config.writableStackTrace();
+        this.listeners = new Listeners(name, config.listeners());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public BulkheadConfig config() {
+        return config;
+    }
+
+    @Override
+    public int maxConcurrent() {
+        return permits.limit();
+    }
+
+    @Override
+    public <T> T call(Callable<? extends T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        enter();
+        T result;
+        try {
+            result = task.call();
+        } catch (Throwable failure) {
+            leaveFailed();
+            throw failure;
+        }
+        permits.release();
+        return result;
+    }
+
+    @Override
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        enter();
+        try {
+            task.run();
+        } catch (Throwable failure) {
+            leaveFailed();
+            throw failure;
+        }
+        permits.release();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            enter();
+        } catch (BulkheadFullException rejection) {
+            return CompletableFuture.failedFuture(rejection);
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage");
+        } catch (Throwable failure) {
+            leaveFailed();
+            return CompletableFuture.failedFuture(failure);
+        }
+        return PermitHoldingFuture.holding(stage, new BulkheadPermit(this));
+    }
+
+    @Override
+    public Permit acquire() throws InterruptedException {
+        if (!permits.tryAcquire()) {
+            if (maxWaitNanos == 0) {
+                throw reject(0, false);
+            }
+            long start = System.nanoTime();
+            if (!permits.tryAcquire(maxWaitNanos)) {
+                throw reject(System.nanoTime() - start, false);
+            }
+        }
+        return new BulkheadPermit(this);
+    }
+
+    @Override
+    public Optional<Permit> tryAcquire() {
+        return permits.tryAcquire() ? Optional.of(new BulkheadPermit(this)) : Optional.empty();
+    }
+
+    @Override
+    public void resize(int maxConcurrent) {
+        permits.resize(Settings.atLeast("maxConcurrent", maxConcurrent, 1));
+    }
+
+    @Override
+    public BulkheadStats stats() {
+        // Failures are counted after their permit is given back, so reading them first keeps
+        // succeeded = released - failed from ever going negative.
+        long failures = failed.sum();
+        PermitSync.Counts counts = permits.snapshot();
+        return new BulkheadStats(
+                name,
+                counts.limit(),
+                (int) counts.inUse(),
+                permits.waiting(),
+                counts.acquired(),
+                rejected.sum(),
+                counts.released() - failures,
+                failures,
+                listeners.failures());
+    }
+
+    /** Takes a permit or throws; the fast path is one CAS. */
+    private void enter() {
+        if (!permits.tryAcquire()) {
+            enterSlowly();
+        }
+    }
+
+    private void enterSlowly() {
+        if (maxWaitNanos == 0) {
+            throw reject(0, false);
+        }
+        long start = System.nanoTime();
+        boolean admitted;
+        try {
+            admitted = permits.tryAcquire(maxWaitNanos);
+        } catch (InterruptedException interrupt) {
+            Thread.currentThread().interrupt();
+            throw reject(System.nanoTime() - start, true);
+        }
+        if (!admitted) {
+            throw reject(System.nanoTime() - start, false);
+        }
+    }
+
+    private BulkheadFullException reject(long waitedNanos, boolean interrupted) {
+        rejected.increment();
+        BulkheadFullException rejection = BulkheadFullException.ofBulkhead(
+                name, permits.limit(), waitedNanos, maxWaitNanos, interrupted, writableStackTrace);
+        listeners.rejected(rejection);
+        return rejection;
+    }
+
+    /** Gives a permit back, counting the call as succeeded. */
+    void leave() {
+        permits.release();
+    }
+
+    /** Gives a permit back, counting the call as failed (after the release; see stats()). */
+    void leaveFailed() {
+        permits.release();
+        failed.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "Bulkhead[" + name + ", " + permits + "]";
+    }
+}

@@ -1,0 +1,112 @@
+package dev.watertight.internal;
+
+import dev.watertight.CompartmentListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks of configuration values. Every failure is an {@link IllegalArgumentException} whose
+ * message names the setting, the bad value and what is allowed, so a mistake in a builder or a
+ * configuration file can be fixed from the message alone.
+ */
+public final class Settings {
+    /** Longest accepted compartment name; names end up in thread names and metric tags. */
+    public static final int MAX_NAME_LENGTH = 128;
+
+    private Settings() {}
+
+    /**
+     * A compartment name: 1 to 128 characters, not blank, no control characters.
+     *
+     * @param name the name to check
+     * @return the name
+     */
+    public static String name(String name) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH
+                || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("name must be 1 to " + MAX_NAME_LENGTH
+                    + " characters, not blank and without control characters, was "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+        return name;
+    }
+
+    /**
+     * An int of at least {@code min}.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @param min the smallest allowed value
+     * @return the value
+     */
+    public static int atLeast(String setting, int value, int min) {
+        return between(setting, value, min, Integer.MAX_VALUE);
+    }
+
+    /**
+     * An int from {@code min} to {@code max}, both included.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @param min the smallest allowed value
+     * @param max the largest allowed value
+     * @return the value
+     */
+    public static int between(String setting, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                    setting + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A duration of zero or more that fits in a {@code long} of nanoseconds.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @return the value
+     */
+    public static Duration nonNegative(String setting, Duration value) {
+        return duration(setting, value, false);
+    }
+
+    /**
+     * A positive duration that fits in a {@code long} of nanoseconds.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @return the value
+     */
+    public static Duration positive(String setting, Duration value) {
+        return duration(setting, value, true);
+    }
+
+    private static Duration duration(String setting, Duration value, boolean positive) {
+        String allowed = (positive ? "a positive duration" : "zero or a positive duration")
+                + " of at most " + Long.MAX_VALUE + " ns (about 292 years)";
+        if (value == null) {
+            throw new IllegalArgumentException(setting + " must be " + allowed + ", was null");
+        }
+        boolean tooSmall = positive ? value.isNegative() || value.isZero() : value.isNegative();
+        if (tooSmall || value.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(setting + " must be " + allowed + ", was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * An immutable copy of a list of listeners without nulls.
+     *
+     * @param listeners the listeners
+     * @return the copy
+     */
+    public static List<CompartmentListener> listeners(List<CompartmentListener> listeners) {
+        Objects.requireNonNull(listeners, "listeners must not be null");
+        if (listeners.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("listeners must not contain null, was " + listeners);
+        }
+        return List.copyOf(listeners);
+    }
+}

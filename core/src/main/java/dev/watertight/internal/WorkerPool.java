@@ -1,0 +1,395 @@
+package dev.watertight.internal;
+
+import dev.watertight.BulkheadFullException;
+import dev.watertight.CompartmentClosedException;
+import dev.watertight.TaskTimeoutException;
+import dev.watertight.ThreadPoolBulkhead;
+import dev.watertight.ThreadPoolBulkheadConfig;
+import dev.watertight.ThreadPoolStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link ThreadPoolBulkhead}: an {@link AdmissionGate} that bounds the tasks inside, an
+ * unbounded lock-free queue that only ever holds admitted tasks, and up to {@code threads}
+ * workers that take from it.
+ *
+ * <h2>Why the bounds are exact</h2>
+ * The gate admits a task only while fewer than {@code threads + queueCapacity} are inside, and a
+ * task leaves only when its code has returned or it was removed from the queue. There are never
+ * more than {@code threads} workers, each running one task at a time. So at most {@code threads}
+ * tasks run and at most {@code queueCapacity} wait, for any number of submitters, and a
+ * submission is refused only when the compartment holds its full complement: never while a
+ * thread is idle or the queue has room (the JDK pool's race, resilience4j #2125). The queue needs
+ * no bound of its own; it cannot grow past what the gate let in.
+ *
+ * <h2>Workers</h2>
+ * Started on demand, under a lock taken only while fewer than {@code threads} exist, so that the
+ * pool has at least {@code min(tasks inside, threads)} workers after every submission. Waiting
+ * for work is the queue's own parking; handing a task to a parked worker is the queue's direct
+ * transfer.
+ *
+ * <h2>Closing</h2>
+ * {@link #close()} closes the gate (no admission can slip past it: the closed bit is in the same
+ * word the admission CASes), then waits until the gate is empty or the grace period ends. In the
+ * second case it sets {@code forced}, drops every queued task and stops every running one. A
+ * submitter admitted just before the gate closed may offer its task after the queue was
+ * drained; it re-checks {@code forced} after offering and drops its own task. Offer-then-check
+ * against set-then-drain (all volatile) means at least one side sees the other; a worker that
+ * took a task just before the drain does the same with its {@code current} field. Since those
+ * late decisions can happen on other threads, {@code close()} then waits for
+ * {@code pendingFutures} (admitted tasks whose future is not complete) to reach zero, which
+ * takes moments once everything is decided. Finally one STOP entry per worker ends the
+ * workers, after any stuck task's code returns.
+ */
+public final class WorkerPool implements ThreadPoolBulkhead {
+    /** Queue entry that tells one worker to exit. */
+    static final PoolTask<Void> STOP = new PoolTask<>(null, () -> null);
+
+    private static final VarHandle ACTIVE;
+    private static final VarHandle PENDING_FUTURES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIVE = lookup.findVarHandle(WorkerPool.class, "active", int.class);
+            PENDING_FUTURES = lookup.findVarHandle(WorkerPool.class, "pendingFutures", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ThreadPoolBulkheadConfig config;
+    private final String name;
+    private final int threads;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final boolean writableStackTrace;
+    private final Listeners listeners;
+    private final AdmissionGate gate;
+    private final LinkedTransferQueue<PoolTask<?>> queue = new LinkedTransferQueue<>();
+    private final Thread.Builder threadBuilder;
+
+    private final ReentrantLock workerLock = new ReentrantLock();
+    private final PoolWorker[] workers;
+    private final Thread[] workerThreads;
+    private volatile int startedWorkers;
+    private boolean workersStopped; // guarded by workerLock
+
+    private volatile int active;
+    /** Admitted tasks whose future is not complete yet; close() returns only when it is zero. */
+    private volatile long pendingFutures;
+    private final LongAdder submitted = new LongAdder();
+    private final LongAdder succeeded = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final CompletableFuture<Void> allFuturesComplete = new CompletableFuture<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean forced;
+
+    /**
+     * Creates the compartment; no thread starts until the first task arrives.
+     *
+     * @param config validated settings
+     */
+    public WorkerPool(ThreadPoolBulkheadConfig config) {
+        this.config = config;
+        this.name = config.name();
+        this.threads = config.threads();
+        this.timeout = config.timeout();
+        this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+        this.writableStackTrace = config.writableStackTrace();
+        this.listeners = new Listeners(name, config.listeners());
+        this.gate = new AdmissionGate((long) config.threads() + config.queueCapacity());
+        this.workers = new PoolWorker[threads];
+        this.workerThreads = new Thread[threads];
+        String prefix = "watertight-" + name + "-";
+        this.threadBuilder = config.virtualThreads()
+                ? Thread.ofVirtual().name(prefix, 1)
+                : Thread.ofPlatform().daemon(true).name(prefix, 1);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ThreadPoolBulkheadConfig config() {
+        return config;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<? extends T> task) {
+        Objects.requireNonNull(task, "task");
+        long inside = gate.tryAdmit();
+        if (inside < 0) {
+            throw inside == AdmissionGate.FULL ? rejectFull() : rejectClosed();
+        }
+        PENDING_FUTURES.getAndAdd(this, 1L);
+        PoolTask<T> poolTask = new PoolTask<>(this, task);
+        try {
+            ensureWorkers(inside);
+        } catch (Throwable cannotStartThread) {
+            leaveGate();
+            futureCompleted();
+            throw cannotStartThread;
+        }
+        submitted.increment();
+        queue.offer(poolTask);
+        if (forced) {
+            poolTask.abandon(); // close() drained the queue before this task arrived
+        }
+        return poolTask;
+    }
+
+    private BulkheadFullException rejectFull() {
+        rejected.increment();
+        BulkheadFullException rejection = BulkheadFullException.ofThreadPool(
+                name, threads, config.queueCapacity(), writableStackTrace);
+        listeners.rejected(rejection);
+        return rejection;
+    }
+
+    private CompartmentClosedException rejectClosed() {
+        CompartmentClosedException rejection = new CompartmentClosedException(name, false, writableStackTrace);
+        listeners.rejected(rejection);
+        return rejection;
+    }
+
+    /**
+     * Makes sure at least {@code min(inside, threads)} workers exist. Once the pool has sent its
+     * workers their STOP entries no new worker starts: a task admitted just before closing is
+     * then either run by an existing worker or dropped (see the class comment).
+     */
+    private void ensureWorkers(long inside) {
+        long wanted = Math.min(inside, threads);
+        if (startedWorkers >= wanted) {
+            return;
+        }
+        workerLock.lock();
+        try {
+            while (startedWorkers < wanted && !workersStopped) {
+                int index = startedWorkers;
+                PoolWorker worker = new PoolWorker(this, queue);
+                Thread thread = threadBuilder.unstarted(worker);
+                thread.start();
+                workers[index] = worker;
+                workerThreads[index] = thread;
+                startedWorkers = index + 1;
+            }
+        } finally {
+            workerLock.unlock();
+        }
+    }
+
+    // ---- called by tasks and workers -------------------------------------------------------
+
+    boolean isForcedClosed() {
+        return forced;
+    }
+
+    void taskStarted() {
+        ACTIVE.getAndAdd(this, 1);
+    }
+
+    Future<?> scheduleTimeout(PoolTask<?> task) {
+        return timeoutNanos == 0 ? null : config.timeSource().schedule(task::timeOut, timeoutNanos);
+    }
+
+    /**
+     * A task's code has returned.
+     *
+     * @param decidedHere whether the worker decided the outcome (no timeout or cancel did)
+     * @param returned whether the code returned a value rather than throwing
+     */
+    void taskFinished(boolean decidedHere, boolean returned) {
+        if (decidedHere) {
+            (returned ? succeeded : failed).increment();
+        }
+        ACTIVE.getAndAdd(this, -1);
+        leaveGate();
+    }
+
+    // Each of these counts first, then completes the future, then tells the listeners: a caller
+    // that joins the future sees settled counters, and no listener can keep a future hanging.
+
+    void taskTimedOut(PoolTask<?> task) {
+        timedOut.increment();
+        task.completeStopped(new TaskTimeoutException(name, timeout));
+        futureCompleted();
+        listeners.timedOut(timeout);
+    }
+
+    void queuedTaskRemoved(PoolTask<?> task, boolean closing) {
+        if (!forced) {
+            // Unlink it now so cancelled tasks never pile up in the queue. (During a forced
+            // close the queue is being drained anyway, and a dequeued cancelled task is skipped.)
+            queue.remove(task);
+        }
+        cancelled.increment();
+        leaveGate();
+        task.completeStopped(closing ? new CompartmentClosedException(name, true, writableStackTrace) : null);
+        futureCompleted();
+        listeners.cancelled(false);
+    }
+
+    void runningTaskCancelled(PoolTask<?> task) {
+        cancelled.increment();
+        task.completeStopped(null);
+        futureCompleted();
+        listeners.cancelled(true);
+    }
+
+    private void leaveGate() {
+        if (gate.leave()) {
+            drained.complete(null);
+        }
+    }
+
+    /** Called once per admitted task, after its future has completed in whichever way. */
+    void futureCompleted() {
+        long left = (long) PENDING_FUTURES.getAndAdd(this, -1L) - 1;
+        // Decrement, then read the gate; close() closes the gate, then reads the count. Both are
+        // volatile, so at least one of the two sees the other's write and completes the signal.
+        if (left == 0 && gate.isClosed()) {
+            allFuturesComplete.complete(null);
+        }
+    }
+
+    // ---- stats and shutdown ----------------------------------------------------------------
+
+    @Override
+    public ThreadPoolStats stats() {
+        // Outcomes first: every task counted in them was submitted before, so the snapshot
+        // never shows more ended tasks than submitted ones.
+        long succeededNow = succeeded.sum();
+        long failedNow = failed.sum();
+        long timedOutNow = timedOut.sum();
+        long cancelledNow = cancelled.sum();
+        long inside = gate.occupancy();
+        return new ThreadPoolStats(
+                name,
+                threads,
+                active,
+                (int) Math.max(0, inside - threads),
+                config.queueCapacity(),
+                submitted.sum(),
+                succeededNow,
+                failedNow,
+                rejected.sum(),
+                timedOutNow,
+                cancelledNow,
+                listeners.failures());
+    }
+
+    @Override
+    public boolean isClosed() {
+        return gate.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (!gate.close()) {
+            if (!isWorkerThread()) {
+                terminated.join(); // another caller is closing; wait for it to finish
+            }
+            return;
+        }
+        if (gate.isClosedAndEmpty()) {
+            drained.complete(null);
+        }
+        if (pendingFutures == 0) {
+            allFuturesComplete.complete(null);
+        }
+        if (isWorkerThread()) {
+            Thread.ofVirtual().name("watertight-" + name + "-closer").start(this::finishClosing);
+        } else {
+            finishClosing();
+        }
+    }
+
+    private boolean isWorkerThread() {
+        Thread me = Thread.currentThread();
+        for (int i = 0, n = startedWorkers; i < n; i++) {
+            if (workerThreads[i] == me) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void finishClosing() {
+        try {
+            awaitDrained();
+            // Drained or stopped, every task is decided; their futures complete within moments
+            // (a worker or a submitter may be completing one right now).
+            allFuturesComplete.join();
+        } finally {
+            int started;
+            workerLock.lock();
+            try {
+                workersStopped = true;
+                started = startedWorkers;
+            } finally {
+                workerLock.unlock();
+            }
+            for (int i = 0; i < started; i++) {
+                queue.offer(STOP);
+            }
+            terminated.complete(null);
+        }
+    }
+
+    private void awaitDrained() {
+        Duration grace = config.shutdownGrace();
+        if (!grace.isZero() && !drained.isDone()) {
+            CompletableFuture<Void> graceOver = new CompletableFuture<>();
+            Future<?> timer = config.timeSource().schedule(() -> graceOver.complete(null), grace.toNanos());
+            try {
+                CompletableFuture.anyOf(drained, graceOver).get();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
+            } finally {
+                timer.cancel(false);
+            }
+        }
+        if (!drained.isDone()) {
+            stopEverything();
+        }
+    }
+
+    /** The grace period is over: drop what is queued, cancel what runs. */
+    private void stopEverything() {
+        forced = true;
+        for (PoolTask<?> task; (task = queue.poll()) != null; ) {
+            task.abandon();
+        }
+        for (int i = 0, n = startedWorkers; i < n; i++) {
+            PoolTask<?> running = workers[i].current();
+            if (running != null) {
+                running.abandon();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadPoolBulkhead[" + name + ", " + gate + ", active=" + active + "]";
+    }
+}

@@ -1,0 +1,33 @@
+package dev.watertight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The compiled module exports the user-facing package only, and needs nothing beyond java.base. */
+class ModuleTest {
+
+    @Test
+    void coreModuleExportsOnlyTheUserFacingPackageAndRequiresNothing() {
+        Path classes = Path.of("target", "classes");
+        ModuleReference reference = ModuleFinder.of(classes).find("dev.watertight.core").orElseThrow();
+        ModuleDescriptor descriptor = reference.descriptor();
+
+        Set<String> exported = descriptor.exports().stream()
+                .map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toSet());
+        Set<String> required = descriptor.requires().stream()
+                .map(ModuleDescriptor.Requires::name)
+                .collect(Collectors.toSet());
+
+        assertThat(exported).containsExactly("dev.watertight");
+        assertThat(descriptor.packages()).contains("dev.watertight.internal");
+        assertThat(required).containsExactly("java.base");
+    }
+}

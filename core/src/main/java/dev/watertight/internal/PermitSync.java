@@ -147,9 +147,26 @@ public final class PermitSync {
         sync.releaseShared(0); // wake the first waiter to re-check against the new limit
     }
 
-    /** The current limit. */
+    /**
+     * The current limit, read under the resize sequence: a resize changes the counters before it
+     * writes {@code limit}, so a bare read could return the old limit after a call had already
+     * been admitted (or refused) under the new one.
+     *
+     * @return the limit in force at one instant during the call
+     */
     public int limit() {
-        return limit;
+        for (;;) {
+            long sequence = resizeSequence;
+            if ((sequence & 1) == 0) {
+                int current = limit;
+                if (sequence == resizeSequence) {
+                    return current;
+                }
+            } else {
+                resizeLock.lock(); // a resize is under way; wait for it to finish
+                resizeLock.unlock();
+            }
+        }
     }
 
     /** Threads waiting for a permit now; walks the queue, so meant for stats. */

@@ -35,9 +35,11 @@ import java.util.function.Supplier;
  * {@link Error}, or its asynchronous stage fails or is cancelled. A caller interrupted while
  * waiting takes no permit. Counters add up: {@code accepted == succeeded + failed + inUse}.
  *
- * <p><b>Cost.</b> Entering and leaving take one atomic update each, allocate nothing and take no
- * lock; no clock is read unless the caller has to wait. A rejection allocates only its exception,
- * which carries no stack trace unless {@link Builder#writableStackTrace(boolean)} asks for one.
+ * <p><b>Cost.</b> Through {@link #call} and {@link #run}, entering and leaving take one atomic
+ * update each, allocate nothing and take no lock; no clock is read unless the caller has to wait.
+ * {@link #acquire()} and {@link #tryAcquire()} also allocate the small {@link Permit} they return,
+ * and {@link #callAsync} the future it returns. A rejection allocates only its exception, which
+ * carries no stack trace unless {@link Builder#writableStackTrace(boolean)} asks for one.
  *
  * <p><b>Fairness.</b> Waiting callers are served in arrival order. By default a newly arriving
  * caller may still take a permit that has just been freed ahead of them, which is faster; with

@@ -39,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
  * never runs; cancelling the future of a running task interrupts its thread (when asked to) and,
  * again, its thread stays counted until the task's code returns.
  *
- * <p><b>Threads.</b> Worker threads are started on demand, up to {@code threads}, and named
+ * <p><b>Threads.</b> Worker threads are started on demand, one per submission until there are
+ * {@code threads} of them (as the JDK's thread pool starts its core threads), and named
  * {@code watertight-<name>-<n>}, so a thread dump shows which compartment is busy. They are
  * daemon platform threads, or {@linkplain Builder#virtualThreads(boolean) virtual threads} with
  * exactly the same bounds.

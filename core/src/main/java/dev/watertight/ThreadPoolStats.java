@@ -9,8 +9,8 @@ package dev.watertight;
  *
  * @param name the compartment's name
  * @param threads how many tasks may run at once
- * @param activeThreads threads running a task's code now (including a timed-out or cancelled
- *     task whose code has not returned yet)
+ * @param activeThreads threads holding a task now: running its code (including a timed-out or
+ *     cancelled task whose code has not returned yet), or just starting or finishing it
  * @param queued tasks admitted beyond the number of threads, waiting for one; never more than
  *     {@code queueCapacity}
  * @param queueCapacity how many tasks may wait

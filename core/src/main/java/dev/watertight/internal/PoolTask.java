@@ -82,7 +82,6 @@ final class PoolTask<T> extends CompletableFuture<T> {
             runner = null; // cancelled or dropped while queued; the canceller released its place
             return;
         }
-        pool.taskStarted();
         Future<?> timer = pool.scheduleTimeout(this);
         T value = null;
         Throwable failure = null;

@@ -128,6 +128,21 @@ class ThreadPoolBulkheadTest {
     }
 
     @Test
+    void taskThatThrowsAnErrorFailsItsFutureAndItsWorkerKeepsServing() throws Exception {
+        ThreadPoolBulkhead pool = check.track(ThreadPoolBulkhead.of("fragile", 1, 1));
+        StackOverflowError error = new StackOverflowError("deep");
+
+        assertThat(causeOf(pool.submit(() -> {
+            throw error;
+        }))).isSameAs(error);
+        Thread worker = pool.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+
+        assertThat(worker.getName()).isEqualTo("watertight-fragile-1");
+        assertThat(pool.stats().failed()).isEqualTo(1);
+        assertThat(pool.stats().succeeded()).isEqualTo(1);
+    }
+
+    @Test
     void rejectsAtOnceWhenEveryThreadIsBusyAndTheQueueIsFull() throws Exception {
         ThreadPoolBulkhead pool = check.track(ThreadPoolBulkhead.of("reporting", 2, 3));
         Gate gate = new Gate();

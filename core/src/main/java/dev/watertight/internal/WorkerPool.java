@@ -6,8 +6,6 @@ import dev.watertight.TaskTimeoutException;
 import dev.watertight.ThreadPoolBulkhead;
 import dev.watertight.ThreadPoolBulkheadConfig;
 import dev.watertight.ThreadPoolStats;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -15,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,17 +56,6 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     /** Queue entry that tells one worker to exit. */
     static final PoolTask<Void> STOP = new PoolTask<>(null, () -> null);
 
-    private static final VarHandle PENDING_FUTURES;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PENDING_FUTURES = lookup.findVarHandle(WorkerPool.class, "pendingFutures", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final ThreadPoolBulkheadConfig config;
     private final String name;
     private final int threads;
@@ -85,8 +73,12 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private volatile int startedWorkers;
     private boolean workersStopped; // guarded by workerLock
 
-    /** Admitted tasks whose future is not complete yet; close() returns only when it is zero. */
-    private volatile long pendingFutures;
+    /**
+     * Admitted tasks whose future is not complete yet; close() returns only when it is zero. An
+     * object of its own: submitters and workers write it for every task, and as a field it would
+     * share a cache line with the read-mostly fields above and slow every submission down.
+     */
+    private final AtomicLong pendingFutures = new AtomicLong();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -138,7 +130,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         if (inside < 0) {
             throw inside == AdmissionGate.FULL ? rejectFull() : rejectClosed();
         }
-        PENDING_FUTURES.getAndAdd(this, 1L);
+        pendingFutures.getAndIncrement();
         PoolTask<T> poolTask = new PoolTask<>(this, task);
         try {
             ensureWorkers();
@@ -255,7 +247,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
 
     /** Called once per admitted task, after its future has completed in whichever way. */
     void futureCompleted() {
-        long left = (long) PENDING_FUTURES.getAndAdd(this, -1L) - 1;
+        long left = pendingFutures.decrementAndGet();
         // Decrement, then read the gate; close() closes the gate, then reads the count. Both are
         // volatile, so at least one of the two sees the other's write and completes the signal.
         if (left == 0 && gate.isClosed()) {
@@ -316,7 +308,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         if (gate.isClosedAndEmpty()) {
             drained.complete(null);
         }
-        if (pendingFutures == 0) {
+        if (pendingFutures.get() == 0) {
             allFuturesComplete.complete(null);
         }
         if (isWorkerThread()) {

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p><b>Sizes.</b> Three threads of three operations after two initial ones and before one final
  * one, so that admissions can race for the last place, against a close and against a leave. The
- * model checker explores {@value #MODEL_ITERATIONS} scenarios of at most
- * {@value #MODEL_INVOCATIONS} interleavings, the stress run {@value #STRESS_ITERATIONS} scenarios
- * of {@value #STRESS_INVOCATIONS} runs: a few seconds together on two cores (the first Lincheck
+ * model checker explores {@value LincheckBudget#MODEL_ITERATIONS} scenarios of at most
+ * {@value LincheckBudget#MODEL_INVOCATIONS} interleavings, the stress run {@value LincheckBudget#STRESS_ITERATIONS} scenarios
+ * of {@value LincheckBudget#STRESS_INVOCATIONS} runs: a few seconds together on two cores (the first Lincheck
  * test in a JVM also pays about three seconds of instrumentation), keeping the Lincheck suite well
  * under a minute on CI. The same budget catches the racy gate of
  * {@link BrokenVariantsLincheckTest}.
@@ -40,11 +40,6 @@ import org.junit.jupiter.api.Test;
 public class AdmissionGateLincheckTest {
     static final int BOUND = 2;
     static final int THREAD_SLOTS = 8;
-    static final int MODEL_ITERATIONS = 12;
-    static final int MODEL_INVOCATIONS = 500;
-    static final int STRESS_ITERATIONS = 10;
-    static final int STRESS_INVOCATIONS = 500;
-
     private final AdmissionGate gate = new AdmissionGate(BOUND);
     private final int[] inside = new int[THREAD_SLOTS];
 
@@ -89,26 +84,12 @@ public class AdmissionGateLincheckTest {
 
     /** The model-checking options of this model, shared with {@link BrokenVariantsLincheckTest}. */
     static ModelCheckingOptions modelChecking() {
-        return new ModelCheckingOptions()
-                .iterations(MODEL_ITERATIONS)
-                .invocationsPerIteration(MODEL_INVOCATIONS)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .sequentialSpecification(AdmissionGateSequential.class);
+        return LincheckBudget.modelChecking(AdmissionGateSequential.class);
     }
 
     /** The stress options of this model. */
     static StressOptions stress() {
-        return new StressOptions()
-                .iterations(STRESS_ITERATIONS)
-                .invocationsPerIteration(STRESS_INVOCATIONS)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .sequentialSpecification(AdmissionGateSequential.class);
+        return LincheckBudget.stress(AdmissionGateSequential.class);
     }
 
     @Test

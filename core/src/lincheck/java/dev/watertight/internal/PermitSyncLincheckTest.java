@@ -33,19 +33,14 @@ import org.junit.jupiter.api.Test;
  * <p><b>Sizes.</b> Three threads of three operations after two initial ones and before one final
  * one: room for two holders, a resize and concurrent readers. The races found while writing
  * these models needed no more (Lincheck shrinks a failing scenario before printing it). The model
- * checker tries {@value #MODEL_ITERATIONS} scenarios of at most {@value #MODEL_INVOCATIONS}
- * interleavings, the stress run {@value #STRESS_ITERATIONS} scenarios of
- * {@value #STRESS_INVOCATIONS} runs: about 3 s and under 1 s on two cores, so that the whole
+ * checker tries {@value LincheckBudget#MODEL_ITERATIONS} scenarios of at most {@value LincheckBudget#MODEL_INVOCATIONS}
+ * interleavings, the stress run {@value LincheckBudget#STRESS_ITERATIONS} scenarios of
+ * {@value LincheckBudget#STRESS_INVOCATIONS} runs: about 3 s and under 1 s on two cores, so that the whole
  * Lincheck suite stays well under a minute on CI.
  * That budget still catches the broken variants of {@link BrokenVariantsLincheckTest} (which use
  * the same options). Raise the numbers locally when changing {@code PermitSync}.
  */
 public class PermitSyncLincheckTest extends PermitSyncOperations {
-    static final int MODEL_ITERATIONS = 12;
-    static final int MODEL_INVOCATIONS = 500;
-    static final int STRESS_ITERATIONS = 10;
-    static final int STRESS_INVOCATIONS = 500;
-
     public PermitSyncLincheckTest() {
         super(false);
     }
@@ -74,26 +69,12 @@ public class PermitSyncLincheckTest extends PermitSyncOperations {
 
     /** The model-checking options of this model, shared with {@link BrokenVariantsLincheckTest}. */
     static ModelCheckingOptions modelChecking() {
-        return new ModelCheckingOptions()
-                .iterations(MODEL_ITERATIONS)
-                .invocationsPerIteration(MODEL_INVOCATIONS)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .sequentialSpecification(PermitSyncSequential.class);
+        return LincheckBudget.modelChecking(PermitSyncSequential.class);
     }
 
     /** The stress options of this model. */
     static StressOptions stress() {
-        return new StressOptions()
-                .iterations(STRESS_ITERATIONS)
-                .invocationsPerIteration(STRESS_INVOCATIONS)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .sequentialSpecification(PermitSyncSequential.class);
+        return LincheckBudget.stress(PermitSyncSequential.class);
     }
 
     @Test

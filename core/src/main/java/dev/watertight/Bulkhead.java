@@ -109,8 +109,10 @@ public interface Bulkhead {
      * <p>The permit is taken on the calling thread (waiting up to {@code maxWait}), then the
      * supplier is called. The permit is given back exactly once, when the supplied stage
      * completes, whether normally, exceptionally or by cancellation. Cancelling the returned
-     * future cancels the supplied stage when it is a {@link CompletableFuture} (or can be turned
-     * into one); the permit is given back once that stage has completed.
+     * future cancels the supplied stage through its {@code toCompletableFuture()}; the permit is
+     * given back once that stage has completed. A stage that cannot be cancelled that way (such
+     * as a {@code minimalCompletionStage()}, whose {@code toCompletableFuture()} is a copy) holds
+     * its permit until it completes on its own.
      *
      * @param task starts the work and returns its stage; must not return null
      * @param <T> the result type
@@ -158,6 +160,14 @@ public interface Bulkhead {
      * @throws IllegalArgumentException if the limit is out of range
      */
     void resize(int maxConcurrent);
+
+    /**
+     * How many times a {@linkplain CompartmentListener listener} threw. Listener failures are
+     * caught and counted here, never passed on to callers.
+     *
+     * @return the count since the compartment was built
+     */
+    long listenerFailures();
 
     /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
     BulkheadStats stats();

@@ -12,7 +12,6 @@ package dev.watertight;
  * @param rejected calls refused (each one received a {@link BulkheadFullException})
  * @param succeeded admitted calls that ended normally
  * @param failed admitted calls that ended with an exception, an error or a failed stage
- * @param listenerFailures exceptions thrown by listeners, caught and counted
  */
 public record BulkheadStats(
         String name,
@@ -22,32 +21,7 @@ public record BulkheadStats(
         long accepted,
         long rejected,
         long succeeded,
-        long failed,
-        long listenerFailures) {
-
-    /**
-     * A snapshot without listener failures.
-     *
-     * @param name the compartment's name
-     * @param maxConcurrent the limit
-     * @param inUse permits held
-     * @param waiting callers waiting
-     * @param accepted calls admitted
-     * @param rejected calls refused
-     * @param succeeded calls that ended normally
-     * @param failed calls that failed
-     */
-    public BulkheadStats(
-            String name,
-            int maxConcurrent,
-            int inUse,
-            int waiting,
-            long accepted,
-            long rejected,
-            long succeeded,
-            long failed) {
-        this(name, maxConcurrent, inUse, waiting, accepted, rejected, succeeded, failed, 0);
-    }
+        long failed) {
 
     /** The share of permits in use, from 0.0 to 1.0 (above 1.0 only just after a resize down). */
     public double utilization() {

@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * <p>Listeners run on the thread where the event happened (the rejected caller, the timer, the
  * cancelling thread), after the compartment's own state is consistent. A listener that throws
- * cannot break the compartment: the exception is caught and counted in the compartment's stats
- * ({@code listenerFailures}). Implementations must be thread-safe and should be quick.
+ * cannot break the compartment: the exception, even an {@link Error}, is caught and counted
+ * ({@code listenerFailures()} on the compartment). Implementations must be thread-safe and should
+ * be quick.
  *
  * <p>Every method does nothing by default; override the ones you need.
  */

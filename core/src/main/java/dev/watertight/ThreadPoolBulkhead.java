@@ -47,9 +47,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Completion.</b> A task's counters are updated and its thread is released before its
  * future completes, so a caller that joins the future sees the stats already settled. Dependent
- * stages added without an executor run on the worker thread after that, outside the
- * compartment's accounting; use the {@code *Async} variants to run them elsewhere. Completing
- * the future by hand does not stop the task: use {@code cancel}.
+ * stages added without an executor run on the thread that completes the future: the worker
+ * (after the task's thread was released, outside the compartment's accounting) when the task
+ * returns or throws, a short-lived virtual thread when it times out (never the timer thread that
+ * every compartment shares), the cancelling thread when it is cancelled, the closing thread when
+ * {@code close()} drops it. Use the {@code *Async} variants to choose. Completing the future by
+ * hand does not stop the task: use {@code cancel}.
  *
  * <p><b>Shutdown.</b> {@link #close()} stops admissions at once; tasks already running or queued
  * get {@linkplain Builder#shutdownGrace(Duration) a grace period} to finish. When it runs out,
@@ -103,6 +106,14 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
      */
     <T> CompletableFuture<T> submit(Callable<? extends T> task);
 
+    /**
+     * How many times a {@linkplain CompartmentListener listener} threw. Listener failures are
+     * caught and counted here, never passed on to callers.
+     *
+     * @return the count since the compartment was built
+     */
+    long listenerFailures();
+
     /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
     ThreadPoolStats stats();
 
@@ -113,7 +124,9 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
      * Stops admissions, lets running and queued work finish within the shutdown grace period,
      * then drops what is still queued and cancels what still runs. Returns when every future is
      * complete; calling it again waits for the first call to finish. Called from one of the
-     * compartment's own tasks, it does not wait: the shutdown goes on in the background.
+     * compartment's own tasks, it does not wait: the shutdown goes on in the background; called
+     * again from the closing thread itself (by a dependent stage or a listener), it returns at
+     * once. If the closing thread is interrupted while it waits, the grace period ends at once.
      */
     @Override
     void close();

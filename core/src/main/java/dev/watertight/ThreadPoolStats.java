@@ -20,7 +20,6 @@ package dev.watertight;
  * @param rejected submissions refused because the compartment was full
  * @param timedOut tasks that exceeded the timeout
  * @param cancelled tasks cancelled through their future, or dropped when the compartment closed
- * @param listenerFailures exceptions thrown by listeners, caught and counted
  */
 public record ThreadPoolStats(
         String name,
@@ -33,39 +32,7 @@ public record ThreadPoolStats(
         long failed,
         long rejected,
         long timedOut,
-        long cancelled,
-        long listenerFailures) {
-
-    /**
-     * A snapshot without listener failures.
-     *
-     * @param name the compartment's name
-     * @param threads threads
-     * @param activeThreads threads running a task
-     * @param queued tasks waiting
-     * @param queueCapacity queue capacity
-     * @param submitted tasks accepted
-     * @param succeeded tasks that returned
-     * @param failed tasks that threw
-     * @param rejected submissions refused
-     * @param timedOut tasks that timed out
-     * @param cancelled tasks cancelled or dropped
-     */
-    public ThreadPoolStats(
-            String name,
-            int threads,
-            int activeThreads,
-            int queued,
-            int queueCapacity,
-            long submitted,
-            long succeeded,
-            long failed,
-            long rejected,
-            long timedOut,
-            long cancelled) {
-        this(name, threads, activeThreads, queued, queueCapacity, submitted, succeeded, failed,
-                rejected, timedOut, cancelled, 0);
-    }
+        long cancelled) {
 
     /** Tasks that have ended, in any of the four ways. */
     public long completed() {

@@ -458,6 +458,76 @@ class ThreadPoolBulkheadTest {
     }
 
     @Test
+    void closingFromATimedOutFuturesCallbackNeverStallsTheSharedTimer() throws Exception {
+        ThreadPoolBulkhead closing = ThreadPoolBulkhead.builder("closes-on-timeout").threads(1)
+                .queueCapacity(0).timeout(Duration.ofMillis(20)).shutdownGrace(Duration.ofMillis(50)).build();
+        ThreadPoolBulkhead neighbour = check.track(ThreadPoolBulkhead.builder("neighbour").threads(1)
+                .queueCapacity(0).timeout(Duration.ofMillis(20)).build());
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        AtomicBoolean sawInterrupt = new AtomicBoolean();
+        closing.submit(() -> {
+            awaitIgnoringInterrupts(release, sawInterrupt);
+            return "late";
+        }).whenComplete((value, failure) -> {
+            closing.close(); // waits out the grace period: must not happen on the timer thread
+            closeReturned.countDown();
+        });
+
+        // While that close waits, another compartment's timeout still fires.
+        CompletableFuture<String> stuck = neighbour.submit(() -> {
+            new CountDownLatch(1).await();
+            return "never";
+        });
+        assertThat(causeOf(stuck)).isInstanceOf(TaskTimeoutException.class);
+        assertThat(closeReturned.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+    }
+
+    @Test
+    void closeCalledAgainByADependentStageOnTheClosingThreadReturnsAtOnce() throws Exception {
+        ThreadPoolBulkhead pool = ThreadPoolBulkhead.builder("reentrant").threads(1).queueCapacity(1)
+                .shutdownGrace(Duration.ZERO).build();
+        Gate gate = new Gate();
+        pool.submit(gate.task("running"));
+        await().until(() -> gate.started.get() == 1);
+        AtomicBoolean innerCloseReturned = new AtomicBoolean();
+        pool.submit(gate.task("queued")).whenComplete((value, failure) -> {
+            pool.close(); // runs on the closing thread while close() drops this task
+            innerCloseReturned.set(true);
+        });
+
+        Thread closer = Thread.ofPlatform().start(pool::close);
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(closer.isAlive()).as("close() deadlocked on itself").isFalse();
+        assertThat(innerCloseReturned).isTrue();
+        gate.open();
+    }
+
+    @Test
+    void aTimeSourceThatFailsToScheduleFailsTheTaskNotTheWorker() throws Exception {
+        IllegalStateException timerGone = new IllegalStateException("timer shut down");
+        TimeSource broken = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public java.util.concurrent.Future<?> schedule(Runnable action, long delayNanos) {
+                throw timerGone;
+            }
+        };
+        ThreadPoolBulkhead pool = check.track(ThreadPoolBulkhead.builder("broken-timer").threads(1)
+                .queueCapacity(1).timeout(Duration.ofSeconds(1)).timeSource(broken).build());
+
+        assertThat(causeOf(pool.submit(() -> "never runs"))).isSameAs(timerGone);
+        assertThat(causeOf(pool.submit(() -> "nor this"))).isSameAs(timerGone);
+        assertThat(pool.stats().failed()).isEqualTo(2);
+    }
+
+    @Test
     void listenersHearRejectionsTimeoutsAndCancellations() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         ThreadPoolBulkhead pool = check.track(ThreadPoolBulkhead.builder("watched").threads(1)
@@ -490,8 +560,10 @@ class ThreadPoolBulkheadTest {
         time.advance(1, TimeUnit.SECONDS);
         assertThat(causeOf(running)).isInstanceOf(TaskTimeoutException.class);
 
-        assertThat(heard).containsExactly("rejected watched", "cancelled running=false", "timed out after 1000");
-        assertThat(pool.stats().listenerFailures()).isEqualTo(1);
+        // The timeout is reported after its future completes, on a thread of its own.
+        await().untilAsserted(() -> assertThat(heard)
+                .containsExactly("rejected watched", "cancelled running=false", "timed out after 1000"));
+        assertThat(pool.listenerFailures()).isEqualTo(1);
         gate.open();
     }
 

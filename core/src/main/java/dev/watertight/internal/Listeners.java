@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Delivers a compartment's rare events to its listeners so that no listener can break it: each
- * call is made after the compartment's state is consistent, and whatever a listener throws is
- * caught and counted. (A {@link VirtualMachineError} is counted and rethrown, since the JVM can
- * no longer be trusted after one.) With no listeners, each method is a single field read.
+ * call is made after the compartment's state is consistent, and whatever a listener throws, even
+ * an {@link Error}, is caught and counted, never passed on. With no listeners, each method is a
+ * single field read.
  */
 public final class Listeners {
     private final String compartment;
@@ -80,8 +80,5 @@ public final class Listeners {
 
     private void count(Throwable failure) {
         failures.increment();
-        if (failure instanceof VirtualMachineError fatal) {
-            throw fatal;
-        }
     }
 }

@@ -8,8 +8,10 @@ import java.util.concurrent.CompletionStage;
  * bulkhead's permit back exactly once, when that stage completes in any way.
  *
  * <p>The permit is tied to the supplied stage, not to this future: the work holds the permit for
- * as long as it runs. Cancelling this future cancels the supplied stage when it can be turned
- * into a {@link CompletableFuture}; the permit comes back once that stage has completed.
+ * as long as it runs. Cancelling this future cancels the supplied stage through
+ * {@code toCompletableFuture()}; the permit comes back once that stage has completed. A stage
+ * that cannot be cancelled that way (one whose {@code toCompletableFuture()} throws, or returns a
+ * copy, as {@code minimalCompletionStage()} does) keeps its permit until it completes.
  *
  * @param <T> the result type
  */

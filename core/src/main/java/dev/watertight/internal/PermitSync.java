@@ -46,8 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       compartment really was full at that instant. (Reading them the other way round could
  *       refuse a call while the compartment was never full.)</li>
  *   <li><b>Resize</b> is a single atomic add on one counter, so it takes effect at one instant.
- *       Resizes are serialized among themselves by a lock that nothing else takes; callers and
- *       holders never wait for it.</li>
+ *       Resizes are serialized among themselves by a lock; taking and giving back permits never
+ *       touch it (only reading the limit or a snapshot waits, briefly, for a resize under way).</li>
  *   <li><b>No lost wake-up.</b> A waiter marks its queue node as waiting and re-checks before it
  *       parks; a releaser adds to {@code given} and then reads the queue. Both are volatile
  *       accesses, so at least one sees the other. This is the synchronizer's own protocol.</li>
@@ -185,7 +185,7 @@ public final class PermitSync {
      * @return permits taken ever, given back ever, in use now, and the limit, all consistent
      */
     public Counts snapshot() {
-        for (;;) {
+        for (int attempt = 0; ; attempt++) {
             long sequence = resizeSequence;
             if ((sequence & 1) != 0) {
                 // A resize is under way; it holds the lock for a handful of instructions.
@@ -199,9 +199,13 @@ public final class PermitSync {
             int currentLimit = limit;
             long lowered = totalLowered;
             long raised = totalRaised;
-            if (givenBefore == givenAfter && sequence == resizeSequence) {
+            boolean exact = givenBefore == givenAfter;
+            // Under a storm of releases the exact read may keep failing; after enough tries take
+            // the releases as of just before 'taken' was read. The counts still add up and are
+            // never negative; "in use" may then include a few permits already given back.
+            if ((exact || attempt >= 64) && sequence == resizeSequence) {
                 long acquired = taken - lowered;
-                long released = givenAfter - raised;
+                long released = givenBefore - raised;
                 return new Counts(acquired, released, acquired - released, currentLimit);
             }
         }

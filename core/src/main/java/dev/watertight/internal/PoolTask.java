@@ -82,10 +82,11 @@ final class PoolTask<T> extends CompletableFuture<T> {
             runner = null; // cancelled or dropped while queued; the canceller released its place
             return;
         }
-        Future<?> timer = pool.scheduleTimeout(this);
+        Future<?> timer = null;
         T value = null;
         Throwable failure = null;
         try {
+            timer = pool.scheduleTimeout(this); // a time source that throws fails this task only
             value = callable.call();
         } catch (Throwable thrown) {
             failure = thrown;
@@ -96,12 +97,14 @@ final class PoolTask<T> extends CompletableFuture<T> {
         boolean decidedHere = transition(RUNNING, DONE);
         if (!decidedHere) {
             // A timeout or a cancel decided the outcome and is interrupting, or has interrupted,
-            // this thread: wait for that to finish, then clear it so the next task starts clean.
+            // this thread: wait for that to finish (a few instructions, unless the stopper was
+            // descheduled), then clear it so nothing after this task sees it.
             while (state == STOPPING) {
-                Thread.onSpinWait();
+                Thread.yield();
             }
-            Thread.interrupted();
         }
+        // Clear any interrupt status, ours or the task's own, before dependent stages run here.
+        Thread.interrupted();
         runner = null;
         pool.taskFinished(decidedHere, failure == null);
         if (decidedHere) {

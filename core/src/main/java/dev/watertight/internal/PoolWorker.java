@@ -35,10 +35,17 @@ final class PoolWorker implements Runnable {
             }
             Thread.interrupted(); // an interrupt left over from outside must not hit this task
             current = task;
-            if (pool.isForcedClosed()) {
-                task.abandon();
-            } else {
-                task.runOnThisThread();
+            try {
+                if (pool.isForcedClosed()) {
+                    task.abandon();
+                } else {
+                    task.runOnThisThread();
+                }
+            } catch (Throwable unexpected) {
+                // Nothing here should throw: the task's own exceptions end up in its future and
+                // listeners' are caught. Should anything slip through, the task's state is already
+                // settled, and losing this worker for good would shrink the compartment silently.
+                pool.workerSurvived(unexpected);
             }
             current = null;
         }

@@ -144,8 +144,12 @@ public final class SemaphoreBulkhead implements Bulkhead {
                 counts.acquired(),
                 rejected.sum(),
                 counts.released() - failures,
-                failures,
-                listeners.failures());
+                failures);
+    }
+
+    @Override
+    public long listenerFailures() {
+        return listeners.failures();
     }
 
     /** Takes a permit or throws; the fast path is one CAS. */

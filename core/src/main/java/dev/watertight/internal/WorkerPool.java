@@ -90,6 +90,10 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private final CompletableFuture<Void> allFuturesComplete = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean forced;
+    private volatile Thread closingThread;
+
+    /** The pool whose stopped task's future this thread is completing, if any. */
+    private static final ThreadLocal<WorkerPool> COMPLETING = new ThreadLocal<>();
 
     /**
      * Creates the compartment; no thread starts until the first task arrives.
@@ -126,11 +130,14 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     @Override
     public <T> CompletableFuture<T> submit(Callable<? extends T> task) {
         Objects.requireNonNull(task, "task");
+        // Counted before admission, so that once close() has closed the gate, every admitted
+        // task is already in the count it waits on (see futureCompleted()).
+        pendingFutures.getAndIncrement();
         long inside = gate.tryAdmit();
         if (inside < 0) {
+            futureCompleted();
             throw inside == AdmissionGate.FULL ? rejectFull() : rejectClosed();
         }
-        pendingFutures.getAndIncrement();
         PoolTask<T> poolTask = new PoolTask<>(this, task);
         try {
             ensureWorkers();
@@ -174,12 +181,20 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         try {
             int index = startedWorkers;
             if (index < threads && !workersStopped) {
+                // Published before it starts: from its first task on, close() and stats must see it.
                 PoolWorker worker = new PoolWorker(this, queue);
                 Thread thread = threadBuilder.unstarted(worker);
-                thread.start();
                 workers[index] = worker;
                 workerThreads[index] = thread;
                 startedWorkers = index + 1;
+                try {
+                    thread.start();
+                } catch (Throwable cannotStart) {
+                    startedWorkers = index;
+                    workerThreads[index] = null;
+                    workers[index] = null;
+                    throw cannotStart;
+                }
             }
         } finally {
             workerLock.unlock();
@@ -190,6 +205,20 @@ public final class WorkerPool implements ThreadPoolBulkhead {
 
     boolean isForcedClosed() {
         return forced;
+    }
+
+    /**
+     * A worker caught something it should never have seen. It is reported where a dying thread's
+     * exception would be (the thread's uncaught-exception handler, which by default prints it),
+     * and the worker goes on serving.
+     */
+    void workerSurvived(Throwable unexpected) {
+        Thread me = Thread.currentThread();
+        try {
+            me.getUncaughtExceptionHandler().uncaughtException(me, unexpected);
+        } catch (Throwable ignored) {
+            // the handler itself failed; there is nowhere left to report to
+        }
     }
 
     Future<?> scheduleTimeout(PoolTask<?> task) {
@@ -212,11 +241,17 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     // Each of these counts first, then completes the future, then tells the listeners: a caller
     // that joins the future sees settled counters, and no listener can keep a future hanging.
 
+    /**
+     * Called on the timer thread, which every compartment shares: it must never run user code, or
+     * one slow (or closing) callback on a timed-out future would stall every timeout in the JVM.
+     * The future is completed, and listeners told, on a virtual thread of their own.
+     */
     void taskTimedOut(PoolTask<?> task) {
         timedOut.increment();
-        task.completeStopped(new TaskTimeoutException(name, timeout));
-        futureCompleted();
-        listeners.timedOut(timeout);
+        Thread.ofVirtual().name("watertight-" + name + "-timeout").start(() -> {
+            completeWithoutWaitingForClose(task, new TaskTimeoutException(name, timeout));
+            listeners.timedOut(timeout);
+        });
     }
 
     void queuedTaskRemoved(PoolTask<?> task, boolean closing) {
@@ -227,16 +262,35 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         }
         cancelled.increment();
         leaveGate();
-        task.completeStopped(closing ? new CompartmentClosedException(name, true, writableStackTrace) : null);
-        futureCompleted();
+        completeWithoutWaitingForClose(task,
+                closing ? new CompartmentClosedException(name, true, writableStackTrace) : null);
         listeners.cancelled(false);
     }
 
     void runningTaskCancelled(PoolTask<?> task) {
         cancelled.increment();
-        task.completeStopped(null);
-        futureCompleted();
+        completeWithoutWaitingForClose(task, null);
         listeners.cancelled(true);
+    }
+
+    /**
+     * Completes a stopped task's future, marking this thread meanwhile: a dependent stage that
+     * calls {@link #close()} from here must not wait for pending futures, since the one being
+     * completed on this very thread is among them and would never be counted down.
+     */
+    private void completeWithoutWaitingForClose(PoolTask<?> task, Throwable reason) {
+        WorkerPool outer = COMPLETING.get();
+        COMPLETING.set(this);
+        try {
+            task.completeStopped(reason);
+        } finally {
+            if (outer == null) {
+                COMPLETING.remove();
+            } else {
+                COMPLETING.set(outer);
+            }
+        }
+        futureCompleted();
     }
 
     private void leaveGate() {
@@ -277,15 +331,20 @@ public final class WorkerPool implements ThreadPoolBulkhead {
                 failedNow,
                 rejected.sum(),
                 timedOutNow,
-                cancelledNow,
-                listeners.failures());
+                cancelledNow);
+    }
+
+    @Override
+    public long listenerFailures() {
+        return listeners.failures();
     }
 
     /** Workers that hold a task: running its code, or just about to start or finish it. */
     private int busyWorkers() {
         int busy = 0;
         for (int i = 0, n = startedWorkers; i < n; i++) {
-            if (workers[i].current() != null) {
+            PoolWorker worker = workers[i];
+            if (worker != null && worker.current() != null) {
                 busy++;
             }
         }
@@ -299,8 +358,9 @@ public final class WorkerPool implements ThreadPoolBulkhead {
 
     @Override
     public void close() {
+        boolean mayWait = !mustNotWaitForClose();
         if (!gate.close()) {
-            if (!isWorkerThread()) {
+            if (mayWait) {
                 terminated.join(); // another caller is closing; wait for it to finish
             }
             return;
@@ -311,11 +371,20 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         if (pendingFutures.get() == 0) {
             allFuturesComplete.complete(null);
         }
-        if (isWorkerThread()) {
-            Thread.ofVirtual().name("watertight-" + name + "-closer").start(this::finishClosing);
-        } else {
+        if (mayWait) {
             finishClosing();
+        } else {
+            Thread.ofVirtual().name("watertight-" + name + "-closer").start(this::finishClosing);
         }
+    }
+
+    /**
+     * Whether this thread is one that closing waits for: one of our workers (running a task or a
+     * dependent of one), the closing thread itself, or a thread completing one of our futures
+     * (a dependent stage or listener running there). Waiting there would wait for itself.
+     */
+    private boolean mustNotWaitForClose() {
+        return Thread.currentThread() == closingThread || COMPLETING.get() == this || isWorkerThread();
     }
 
     private boolean isWorkerThread() {
@@ -329,6 +398,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     }
 
     private void finishClosing() {
+        closingThread = Thread.currentThread();
         try {
             awaitDrained();
             // Drained or stopped, every task is decided; their futures complete within moments
@@ -377,7 +447,8 @@ public final class WorkerPool implements ThreadPoolBulkhead {
             task.abandon();
         }
         for (int i = 0, n = startedWorkers; i < n; i++) {
-            PoolTask<?> running = workers[i].current();
+            PoolWorker worker = workers[i];
+            PoolTask<?> running = worker == null ? null : worker.current();
             if (running != null) {
                 running.abandon();
             }

@@ -3,8 +3,9 @@ package dev.watertight;
 import java.time.Duration;
 
 /**
- * Hears the rare events of a compartment: rejections, timeouts and cancellations. Nothing is
- * reported per successful call, and no event object is created for a listener.
+ * Hears the rare events of a compartment: rejections, timeouts, cancellations and a circuit
+ * breaker's changes of state. Nothing is reported per successful call, and no event object is
+ * created for a listener.
  *
  * <p>Listeners run on the thread where the event happened (the rejected caller, the timer, the
  * cancelling thread), after the compartment's own state is consistent. A listener that throws
@@ -39,4 +40,13 @@ public interface CompartmentListener {
      * @param wasRunning whether the task had started (its thread was then interrupted)
      */
     default void onCancelled(String compartment, boolean wasRunning) {}
+
+    /**
+     * A circuit breaker changed state.
+     *
+     * @param compartment the breaker's name
+     * @param from the state it left
+     * @param to the state it entered
+     */
+    default void onStateChange(String compartment, CircuitBreaker.State from, CircuitBreaker.State to) {}
 }

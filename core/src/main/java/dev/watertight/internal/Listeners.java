@@ -1,5 +1,6 @@
 package dev.watertight.internal;
 
+import dev.watertight.CircuitBreaker;
 import dev.watertight.CompartmentListener;
 import dev.watertight.CompartmentRejectedException;
 import java.time.Duration;
@@ -72,6 +73,22 @@ public final class Listeners {
         for (CompartmentListener listener : listeners) {
             try {
                 listener.onCancelled(compartment, wasRunning);
+            } catch (Throwable failure) {
+                count(failure);
+            }
+        }
+    }
+
+    /**
+     * Reports a circuit breaker's change of state.
+     *
+     * @param from the state it left
+     * @param to the state it entered
+     */
+    public void stateChanged(CircuitBreaker.State from, CircuitBreaker.State to) {
+        for (CompartmentListener listener : listeners) {
+            try {
+                listener.onStateChange(compartment, from, to);
             } catch (Throwable failure) {
                 count(failure);
             }

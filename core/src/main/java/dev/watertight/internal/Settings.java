@@ -109,4 +109,65 @@ public final class Settings {
         }
         return List.copyOf(listeners);
     }
+
+    /**
+     * A percentage: more than 0 and at most 100.
+     *
+     * @param setting the setting's name
+     * @param percent the value to check
+     * @return the value
+     */
+    public static double percent(String setting, double percent) {
+        if (!(percent > 0 && percent <= 100)) {
+            throw new IllegalArgumentException(
+                    setting + " must be a percentage more than 0 and at most 100, was " + percent);
+        }
+        return percent;
+    }
+
+    /**
+     * A double from {@code min} to {@code max}, both included.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @param min the smallest allowed value
+     * @param max the largest allowed value
+     * @return the value
+     */
+    public static double doubleBetween(String setting, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(
+                    setting + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A duration from {@code min} to {@code max}, both included.
+     *
+     * @param setting the setting's name
+     * @param value the value to check
+     * @param min the shortest allowed
+     * @param max the longest allowed
+     * @return the value
+     */
+    public static Duration durationBetween(String setting, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    setting + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A duration times a factor, saturating at {@link Long#MAX_VALUE} nanoseconds.
+     *
+     * @param duration the duration
+     * @param factor the factor, at least 1
+     * @return the product, never overflowing
+     */
+    public static Duration saturatingTimes(Duration duration, double factor) {
+        double nanos = duration.toNanos() * factor;
+        return nanos >= Long.MAX_VALUE ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofNanos((long) nanos);
+    }
 }

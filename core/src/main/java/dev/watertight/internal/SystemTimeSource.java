@@ -9,10 +9,17 @@ import java.util.concurrent.TimeUnit;
  * The system clock, and one timer thread shared by every compartment in the JVM. The thread is
  * a daemon, created on first use, and cancelled actions are removed from its queue at once, so
  * that a million tasks that finish before their timeout leave nothing behind.
+ *
+ * <p>The coarse clock is a volatile field the timer thread refreshes every
+ * {@value #COARSE_TICK_MILLIS} ms, started on first use. Reading {@code System.nanoTime()} costs
+ * about 20 ns on our machines, more than a whole guarded call; reading the field costs one load.
  */
 public final class SystemTimeSource implements TimeSource {
     /** The only instance. */
     public static final SystemTimeSource INSTANCE = new SystemTimeSource();
+
+    /** How often the coarse clock is refreshed. */
+    public static final long COARSE_TICK_MILLIS = 4;
 
     private SystemTimeSource() {}
 
@@ -28,9 +35,24 @@ public final class SystemTimeSource implements TimeSource {
         }
     }
 
+    /** Holder idiom: the refreshing task starts only when the coarse clock is first read. */
+    private static final class CoarseClock {
+        static volatile long now = System.nanoTime();
+
+        static {
+            Timer.EXECUTOR.scheduleAtFixedRate(
+                    () -> now = System.nanoTime(), COARSE_TICK_MILLIS, COARSE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Override
     public long nanoTime() {
         return System.nanoTime();
+    }
+
+    @Override
+    public long coarseNanoTime() {
+        return CoarseClock.now;
     }
 
     @Override

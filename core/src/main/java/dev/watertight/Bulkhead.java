@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  *
  * <p>A call enters when one of {@code maxConcurrent} permits is free and gives its permit back
  * when it ends, whichever way it ends. When every permit is in use a caller waits up to
- * {@code maxWait} (by default it does not wait at all) and is then refused with a
+ * {@code maxWait} (by default it does not wait at all; never past the {@link Deadline} of an
+ * enclosing timeout) and is then refused with a
  * {@link BulkheadFullException} naming the compartment, its limit and how long it waited.
  *
  * <pre>{@code

@@ -4,6 +4,7 @@ import dev.watertight.Bulkhead;
 import dev.watertight.BulkheadConfig;
 import dev.watertight.BulkheadFullException;
 import dev.watertight.BulkheadStats;
+import dev.watertight.Deadline;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -160,13 +161,15 @@ public final class SemaphoreBulkhead implements Bulkhead {
     }
 
     private void enterSlowly() {
-        if (maxWaitNanos == 0) {
+        // Never wait past the deadline of an enclosing timeout (read only on this slow path).
+        long wait = maxWaitNanos == 0 ? 0 : Math.min(maxWaitNanos, Deadline.remainingNanos());
+        if (wait <= 0) {
             throw reject(0, false);
         }
         long start = System.nanoTime();
         boolean admitted;
         try {
-            admitted = permits.tryAcquire(maxWaitNanos);
+            admitted = permits.tryAcquire(wait);
         } catch (InterruptedException interrupt) {
             Thread.currentThread().interrupt();
             throw reject(System.nanoTime() - start, true);

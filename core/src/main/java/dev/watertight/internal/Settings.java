@@ -170,4 +170,37 @@ public final class Settings {
         double nanos = duration.toNanos() * factor;
         return nanos >= Long.MAX_VALUE ? Duration.ofNanos(Long.MAX_VALUE) : Duration.ofNanos((long) nanos);
     }
+
+    /**
+     * A guard given to a builder: not null, and not given before.
+     *
+     * @param setting the setting's name
+     * @param current what the builder holds already, or null
+     * @param value the new value
+     * @param <T> the guard's type
+     * @return the value
+     */
+    public static <T> T once(String setting, T current, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(setting + " must not be null");
+        }
+        if (current != null) {
+            throw new IllegalArgumentException(setting + " may be set once, was already " + current);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that a setting that excludes another is not combined with it.
+     *
+     * @param setting the setting being set
+     * @param other the setting it excludes
+     * @param otherValue the other's value, or null if unset
+     */
+    public static void absent(String setting, String other, Object otherValue) {
+        if (otherValue != null) {
+            throw new IllegalArgumentException(setting + " cannot be combined with " + other
+                    + " (already set to " + otherValue + "); choose one");
+        }
+    }
 }

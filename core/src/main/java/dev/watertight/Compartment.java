@@ -1,0 +1,155 @@
+package dev.watertight;
+
+import dev.watertight.internal.GuardStack;
+import dev.watertight.internal.Settings;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A named stack of guards around the calls to one dependency, in one fixed order, outermost
+ * first:
+ *
+ * <pre>{@code
+ * circuitBreaker.call(() ->          // refuses at once while the dependency is known to be down
+ *     bulkhead.call(() ->            // or threadPool: bounds concurrency (and queue)
+ *         timeout.call(() ->         // bounds how long the call may take
+ *             task.call())));
+ * }</pre>
+ *
+ * <p>So a call refused by the breaker takes no permit, a call that times out still holds its
+ * permit until its code has really returned, and the breaker never counts the bulkhead's or the
+ * timeout's refusals as failures of the dependency (a timeout is a failure; a full bulkhead is
+ * not). Every guard is optional; each is also usable alone. {@link #toString()} shows the order.
+ *
+ * <pre>{@code
+ * Compartment payment = Compartment.builder("payment")
+ *         .circuitBreaker(CircuitBreaker.builder("payment").consecutiveFailures(3)
+ *                 .openDuration(Duration.ofSeconds(30)).build())
+ *         .bulkhead(Bulkhead.of("payment", 10))
+ *         .timeout(Timeout.of("payment", Duration.ofSeconds(2)))
+ *         .build();
+ *
+ * Receipt receipt = payment.call(() -> gateway.charge(order));
+ * }</pre>
+ *
+ * <p>With a thread pool instead of a bulkhead, {@link #call} runs the task on the pool and waits
+ * for it; the timeout, if any, runs around the task on the pool's thread. For
+ * {@link #callAsync}, the timeout is applied to the stage the bulkhead or pool returns: the
+ * caller's future fails when the time runs out, the work is cancelled, and the bulkhead's permit
+ * (or the pool's thread) stays taken until the work has really stopped.
+ *
+ * <p>Thread-safe.
+ */
+public interface Compartment {
+
+    /**
+     * Starts building a compartment.
+     *
+     * @param name the compartment's name
+     * @return a builder with no guards yet
+     */
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The compartment's name. */
+    String name();
+
+    /**
+     * Runs the task through every guard, outermost first.
+     *
+     * @param task the call to the dependency
+     * @param <T> the result type
+     * @return what the task returned
+     * @throws CompartmentRejectedException if a guard refused the call
+     * @throws TaskTimeoutException if the call ran out of time
+     * @throws Exception whatever the task threw, unchanged
+     */
+    <T> T call(Callable<? extends T> task) throws Exception;
+
+    /**
+     * Starts asynchronous work through every guard.
+     *
+     * @param task starts the work and returns its stage
+     * @param <T> the result type
+     * @return a future of the result; it fails with the refusal of a guard, a
+     *     {@link TaskTimeoutException}, or whatever the work failed with
+     */
+    <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
+
+    /** A snapshot of every guard's stats. */
+    CompartmentStats stats();
+
+    /**
+     * Builds a {@link Compartment} from guards built beforehand. Each guard may be given once;
+     * a bulkhead and a thread pool exclude each other. Not thread-safe.
+     */
+    final class Builder {
+        private final String name;
+        private CircuitBreaker circuitBreaker;
+        private Bulkhead bulkhead;
+        private ThreadPoolBulkhead threadPool;
+        private Timeout timeout;
+
+        private Builder(String name) {
+            this.name = Settings.name(name);
+        }
+
+        /**
+         * The circuit breaker, outermost of the guards here.
+         *
+         * @param circuitBreaker the breaker
+         * @return this builder
+         */
+        public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+            this.circuitBreaker = Settings.once("circuitBreaker", this.circuitBreaker, circuitBreaker);
+            return this;
+        }
+
+        /**
+         * The bulkhead that bounds concurrent calls on the callers' threads.
+         *
+         * @param bulkhead the bulkhead
+         * @return this builder
+         */
+        public Builder bulkhead(Bulkhead bulkhead) {
+            Settings.absent("bulkhead", "threadPool", threadPool);
+            this.bulkhead = Settings.once("bulkhead", this.bulkhead, bulkhead);
+            return this;
+        }
+
+        /**
+         * The thread pool the calls run on, instead of a bulkhead.
+         *
+         * @param threadPool the pool
+         * @return this builder
+         */
+        public Builder threadPool(ThreadPoolBulkhead threadPool) {
+            Settings.absent("threadPool", "bulkhead", bulkhead);
+            this.threadPool = Settings.once("threadPool", this.threadPool, threadPool);
+            return this;
+        }
+
+        /**
+         * The timeout, innermost.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder timeout(Timeout timeout) {
+            this.timeout = Settings.once("timeout", this.timeout, timeout);
+            return this;
+        }
+
+        /**
+         * Builds the compartment.
+         *
+         * @return the compartment
+         */
+        public Compartment build() {
+            return new GuardStack(name, circuitBreaker, bulkhead, threadPool, timeout);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.watertight;
+
+/**
+ * A snapshot of every guard of a {@link Compartment}; a component is null when the compartment
+ * has no such guard.
+ *
+ * @param name the compartment's name
+ * @param circuitBreaker the breaker's stats, or null
+ * @param bulkhead the bulkhead's stats, or null
+ * @param threadPool the thread pool's stats, or null
+ * @param timeout the timeout's stats, or null
+ */
+public record CompartmentStats(
+        String name,
+        CircuitBreakerStats circuitBreaker,
+        BulkheadStats bulkhead,
+        ThreadPoolStats threadPool,
+        TimeoutStats timeout) {}

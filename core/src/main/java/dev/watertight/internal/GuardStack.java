@@ -1,0 +1,160 @@
+package dev.watertight.internal;
+
+import dev.watertight.Bulkhead;
+import dev.watertight.CircuitBreaker;
+import dev.watertight.Compartment;
+import dev.watertight.CompartmentStats;
+import dev.watertight.ThreadPoolBulkhead;
+import dev.watertight.Timeout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Compartment}: its guards nested in the documented order. Each layer is a guard's own
+ * public entry point, so the stack behaves exactly as the guards do alone, and a call the outer
+ * guards refuse never reaches the inner ones.
+ */
+public final class GuardStack implements Compartment {
+    private final String name;
+    private final CircuitBreaker circuitBreaker;
+    private final Bulkhead bulkhead;
+    private final ThreadPoolBulkhead threadPool;
+    private final Timeout timeout;
+    private final String order;
+
+    /**
+     * Creates the stack; any guard may be null.
+     *
+     * @param name the compartment's name
+     * @param circuitBreaker the breaker
+     * @param bulkhead the bulkhead
+     * @param threadPool the thread pool (not with a bulkhead)
+     * @param timeout the timeout
+     */
+    public GuardStack(String name, CircuitBreaker circuitBreaker, Bulkhead bulkhead,
+            ThreadPoolBulkhead threadPool, Timeout timeout) {
+        this.name = name;
+        this.circuitBreaker = circuitBreaker;
+        this.bulkhead = bulkhead;
+        this.threadPool = threadPool;
+        this.timeout = timeout;
+        List<String> layers = new ArrayList<>();
+        if (circuitBreaker != null) {
+            layers.add("circuit breaker '" + circuitBreaker.name() + "'");
+        }
+        if (bulkhead != null) {
+            layers.add("bulkhead '" + bulkhead.name() + "' (" + bulkhead.maxConcurrent() + ")");
+        }
+        if (threadPool != null) {
+            layers.add("thread pool '" + threadPool.name() + "' (" + threadPool.config().threads() + " threads)");
+        }
+        if (timeout != null) {
+            layers.add("timeout " + timeout.timeout().toMillis() + " ms");
+        }
+        layers.add("call");
+        this.order = String.join(" -> ", layers);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public <T> T call(Callable<? extends T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        return circuitBreaker == null ? isolated(task) : circuitBreaker.call(() -> isolated(task));
+    }
+
+    /** The bulkhead or thread pool layer, around the timed layer. */
+    private <T> T isolated(Callable<? extends T> task) throws Exception {
+        if (bulkhead != null) {
+            return bulkhead.call(() -> timed(task));
+        }
+        if (threadPool != null) {
+            try {
+                return threadPool.submit(() -> timed(task)).get();
+            } catch (ExecutionException failed) {
+                throw unwrap(failed.getCause());
+            }
+        }
+        return timed(task);
+    }
+
+    private <T> T timed(Callable<? extends T> task) throws Exception {
+        return timeout == null ? task.call() : timeout.call(task);
+    }
+
+    private static Exception unwrap(Throwable cause) {
+        if (cause instanceof Exception exception) {
+            return exception;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new CompletionException(cause);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        return circuitBreaker == null ? isolatedAsync(task) : circuitBreaker.callAsync(() -> isolatedAsync(task));
+    }
+
+    private <T> CompletableFuture<T> isolatedAsync(Supplier<? extends CompletionStage<T>> task) {
+        CompletableFuture<T> work;
+        if (bulkhead != null) {
+            work = bulkhead.callAsync(task);
+        } else if (threadPool != null) {
+            // The pool's thread starts the work and waits for its stage, so the thread stays
+            // taken for as long as the work runs.
+            work = threadPool.submit(() -> joined(task.get()));
+        } else {
+            try {
+                work = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage")
+                        .toCompletableFuture();
+            } catch (Throwable failure) {
+                return CompletableFuture.failedFuture(failure);
+            }
+        }
+        // The timeout is applied to the isolated work's own future: cancelling it at the deadline
+        // keeps the permit or thread taken until the work has really stopped.
+        return timeout == null ? work : timeout.callAsync(() -> work);
+    }
+
+    private static <T> T joined(CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (ExecutionException failed) {
+            throw unwrap(failed.getCause());
+        } catch (InterruptedException interrupted) {
+            stage.toCompletableFuture().cancel(true);
+            throw interrupted;
+        } catch (CancellationException cancelled) {
+            throw cancelled;
+        }
+    }
+
+    @Override
+    public CompartmentStats stats() {
+        return new CompartmentStats(
+                name,
+                circuitBreaker == null ? null : circuitBreaker.stats(),
+                bulkhead == null ? null : bulkhead.stats(),
+                threadPool == null ? null : threadPool.stats(),
+                timeout == null ? null : timeout.stats());
+    }
+
+    @Override
+    public String toString() {
+        return "Compartment[" + name + ": " + order + "]";
+    }
+}

@@ -1,0 +1,220 @@
+package dev.watertight.internal;
+
+import dev.watertight.CompartmentListener;
+import dev.watertight.Deadline;
+import dev.watertight.TaskTimeoutException;
+import dev.watertight.TimeSource;
+import dev.watertight.Timeout;
+import dev.watertight.TimeoutStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Timeout} that interrupts the calling thread when the time runs out.
+ *
+ * <h2>The race between the task and the timer</h2>
+ * Each synchronous call gets an {@link Expiry} with one state word: RUNNING, then either DONE (the
+ * task returned first: the caller's CAS) or INTERRUPTING then EXPIRED (the timer's CAS, then the
+ * interrupt, then the second write). Whoever wins the CAS decides the outcome. A caller that lost
+ * waits while the state is INTERRUPTING, so the interrupt has certainly been delivered, and then
+ * clears it: the interrupt meant for the task can never hit whatever the thread does next.
+ *
+ * <h2>Asynchronous calls</h2>
+ * The timer never completes a future itself: the timer thread is shared by every compartment,
+ * and completing a future runs its dependent stages there. It starts a virtual thread that does.
+ */
+public final class InterruptingTimeout implements Timeout {
+    private final String name;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final TimeSource time;
+    private final Listeners listeners;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+
+    /**
+     * Creates the timeout.
+     *
+     * @param name the compartment's name
+     * @param timeout the longest a call may take
+     * @param time the clock and timer
+     * @param listeners who hears timeouts
+     */
+    public InterruptingTimeout(String name, Duration timeout, TimeSource time, List<CompartmentListener> listeners) {
+        this.name = name;
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+        this.time = time;
+        this.listeners = new Listeners(name, listeners);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public <T> T call(Callable<? extends T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        calls.increment();
+        long allowed = Math.min(timeoutNanos, Deadline.remainingNanos());
+        if (allowed <= 0) {
+            throw expired(allowed, null); // an enclosing deadline has already passed
+        }
+        Expiry expiry = new Expiry(Thread.currentThread());
+        Future<?> timer = time.schedule(expiry, allowed);
+        T result;
+        try (Deadline.Scope scope = Deadline.within(time, allowed)) {
+            result = task.call();
+        } catch (Throwable failure) {
+            if (expiry.finishedInTime(timer)) {
+                throw failure;
+            }
+            throw expired(allowed, failure);
+        }
+        if (!expiry.finishedInTime(timer)) {
+            throw expired(allowed, null);
+        }
+        return result;
+    }
+
+    private TaskTimeoutException expired(long allowedNanos, Throwable whatTheTaskThrew) {
+        timedOut.increment();
+        Duration allowed = Duration.ofNanos(Math.max(0, allowedNanos));
+        TaskTimeoutException expiredException = new TaskTimeoutException(name, allowed);
+        if (whatTheTaskThrew != null) {
+            expiredException.initCause(whatTheTaskThrew);
+        }
+        listeners.timedOut(allowed);
+        return expiredException;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        calls.increment();
+        long allowed = Math.min(timeoutNanos, Deadline.remainingNanos());
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage");
+        } catch (Throwable failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return within(stage, allowed);
+    }
+
+    /**
+     * A future that mirrors the stage, or fails when {@code allowedNanos} have passed (and then
+     * cancels the stage).
+     *
+     * @param stage the work
+     * @param allowedNanos how long it may take
+     * @param <T> the result type
+     * @return the future
+     */
+    <T> CompletableFuture<T> within(CompletionStage<T> stage, long allowedNanos) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Duration allowed = Duration.ofNanos(Math.max(0, allowedNanos));
+        Future<?> timer = time.schedule(() -> Thread.ofVirtual().name("watertight-" + name + "-timeout").start(() -> {
+            if (result.completeExceptionally(new TaskTimeoutException(name, allowed))) {
+                timedOut.increment();
+                try {
+                    stage.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException cannotCancel) {
+                    // the stage keeps running; its outcome is ignored
+                }
+                listeners.timedOut(allowed);
+            }
+        }), Math.max(0, allowedNanos));
+        stage.whenComplete((value, failure) -> {
+            timer.cancel(false);
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public TimeoutStats stats() {
+        long expiredNow = timedOut.sum();
+        return new TimeoutStats(name, timeout, Math.max(calls.sum(), expiredNow), expiredNow);
+    }
+
+    @Override
+    public long listenerFailures() {
+        return listeners.failures();
+    }
+
+    @Override
+    public String toString() {
+        return "Timeout[" + name + ", " + timeout + "]";
+    }
+
+    /** The timer's side of one synchronous call; see the class comment. */
+    private static final class Expiry implements Runnable {
+        private static final int RUNNING = 0;
+        private static final int DONE = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int EXPIRED = 3;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Expiry.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Thread caller;
+        private volatile int state = RUNNING;
+
+        Expiry(Thread caller) {
+            this.caller = caller;
+        }
+
+        /** The timer fired. */
+        @Override
+        public void run() {
+            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                caller.interrupt();
+                state = EXPIRED;
+            }
+        }
+
+        /**
+         * Called by the caller once the task has returned or thrown.
+         *
+         * @return true if the task finished in time; false if the timer won (its interrupt is
+         *     then delivered and cleared)
+         */
+        boolean finishedInTime(Future<?> timer) {
+            timer.cancel(false);
+            if (STATE.compareAndSet(this, RUNNING, DONE)) {
+                return true;
+            }
+            while (state == INTERRUPTING) {
+                Thread.yield();
+            }
+            Thread.interrupted();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.watertight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.watertight.testing.ManualTimeSource;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CompartmentTest {
+    private final ManualTimeSource time = new ManualTimeSource();
+
+    @Test
+    void toStringShowsTheOrderOutermostFirst() {
+        Compartment payment = Compartment.builder("payment")
+                .timeout(Timeout.of("payment", Duration.ofSeconds(2)))
+                .bulkhead(Bulkhead.of("payment", 10))
+                .circuitBreaker(CircuitBreaker.builder("payment").build())
+                .build();
+
+        assertThat(payment).hasToString("Compartment[payment: circuit breaker 'payment' -> bulkhead 'payment' (10)"
+                + " -> timeout 2000 ms -> call]");
+    }
+
+    @Test
+    void aCallGoesThroughEveryGuardAndEachCountsIt() throws Exception {
+        Compartment payment = Compartment.builder("payment")
+                .circuitBreaker(CircuitBreaker.builder("payment").build())
+                .bulkhead(Bulkhead.of("payment", 2))
+                .timeout(Timeout.builder("payment").timeout(Duration.ofSeconds(1)).timeSource(time).build())
+                .build();
+
+        assertThat(payment.call(() -> "charged")).isEqualTo("charged");
+
+        CompartmentStats stats = payment.stats();
+        assertThat(stats.circuitBreaker().windowCalls()).isEqualTo(1);
+        assertThat(stats.bulkhead().succeeded()).isEqualTo(1);
+        assertThat(stats.timeout().calls()).isEqualTo(1);
+        assertThat(stats.threadPool()).isNull();
+    }
+
+    @Test
+    void aFullBulkheadIsNeverAFailureOfTheDependencyButATimeoutIs() throws Exception {
+        CircuitBreaker breaker = CircuitBreaker.builder("dependency").slidingWindowSize(2).minimumCalls(2)
+                .timeSource(time).build();
+        Bulkhead bulkhead = Bulkhead.of("dependency", 1);
+        Compartment compartment = Compartment.builder("dependency").circuitBreaker(breaker).bulkhead(bulkhead)
+                .timeout(Timeout.builder("dependency").timeout(Duration.ofSeconds(1)).timeSource(time).build())
+                .build();
+        Bulkhead.Permit held = bulkhead.tryAcquire().orElseThrow();
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> compartment.call(() -> "x")).isInstanceOf(BulkheadFullException.class);
+        }
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        held.close();
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> compartment.call(() -> {
+                time.advance(1, TimeUnit.SECONDS); // takes too long
+                return "late";
+            })).isInstanceOf(TaskTimeoutException.class);
+        }
+
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(bulkhead.stats().inUse()).isZero();
+    }
+
+    @Test
+    void withAThreadPoolTheCallRunsOnThePoolAndItsFailuresReachTheCallerUnwrapped() throws Exception {
+        try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("reports", 1, 1)) {
+            Compartment reports = Compartment.builder("reports").threadPool(pool).build();
+
+            assertThat(reports.call(() -> Thread.currentThread().getName())).isEqualTo("watertight-reports-1");
+            IOException failure = new IOException("disk");
+            assertThatThrownBy(() -> reports.call(() -> {
+                throw failure;
+            })).isSameAs(failure);
+        }
+    }
+
+    @Test
+    void asyncCallsGoThroughTheSameGuardsAndTheTimeoutKeepsThePermitUntilTheWorkStops() {
+        Bulkhead bulkhead = Bulkhead.of("async", 1);
+        Compartment compartment = Compartment.builder("async").bulkhead(bulkhead)
+                .timeout(Timeout.builder("async").timeout(Duration.ofSeconds(1)).timeSource(time).build())
+                .build();
+        CompletableFuture<String> work = new CompletableFuture<>();
+
+        CompletableFuture<String> result = compartment.callAsync(() -> work);
+        assertThat(bulkhead.stats().inUse()).isEqualTo(1);
+        time.advance(1, TimeUnit.SECONDS);
+
+        assertThat(result).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                .havingCause().isInstanceOf(TaskTimeoutException.class);
+        org.awaitility.Awaitility.await().until(() -> bulkhead.stats().inUse() == 0);
+        assertThat(work).isCancelled();
+    }
+
+    @Test
+    void eachGuardMayBeGivenOnceAndABulkheadExcludesAThreadPool() {
+        assertThatThrownBy(() -> Compartment.builder("c").bulkhead(Bulkhead.of("a", 1)).bulkhead(Bulkhead.of("b", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("bulkhead may be set once, was already Bulkhead[a");
+        try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("p", 1, 0)) {
+            assertThatThrownBy(() -> Compartment.builder("c").bulkhead(Bulkhead.of("a", 1)).threadPool(pool))
+                    .hasMessageStartingWith("threadPool cannot be combined with bulkhead");
+        }
+        assertThatThrownBy(() -> Compartment.builder("c").timeout(null))
+                .hasMessage("timeout must not be null");
+    }
+
+    /**
+     * The seed's ExternalServiceBulkheads: a breaker per dependency (payment 3 failures / 30 s,
+     * email 5 / 60 s, analytics 2 / 120 s). Payments over 10,000 fail; the payment breaker opens
+     * after three of them and refuses at once, while email and analytics carry on.
+     */
+    @Test
+    void theSeedsExternalServicesIsolateAFailingPaymentProvider() throws Exception {
+        Compartment payment = seedService("payment", 3, 30);
+        Compartment email = seedService("email", 5, 60);
+        Compartment analytics = seedService("analytics", 2, 120);
+        java.util.concurrent.atomic.AtomicInteger providerCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> payment.call(() -> {
+                providerCalls.incrementAndGet();
+                return chargePayment(20_000);
+            })).isInstanceOf(IOException.class).hasMessage("Payment service unavailable");
+        }
+
+        assertThatThrownBy(() -> payment.call(() -> {
+            providerCalls.incrementAndGet();
+            return chargePayment(100);
+        })).isInstanceOf(CircuitBreakerOpenException.class)
+                .hasMessage("CircuitBreaker 'payment' is OPEN: calls are refused for another 30 s");
+        assertThat(providerCalls).hasValue(3);
+        assertThat(email.call(() -> "msg_456")).isEqualTo("msg_456");
+        assertThat(analytics.call(() -> "evt_789")).isEqualTo("evt_789");
+
+        time.advance(30, TimeUnit.SECONDS);
+        assertThat(payment.call(() -> chargePayment(100))).isEqualTo("txn_123"); // the probe
+        assertThat(payment.stats().circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    private static String chargePayment(int amount) throws IOException {
+        if (amount > 10_000) {
+            throw new IOException("Payment service unavailable");
+        }
+        return "txn_123";
+    }
+
+    private Compartment seedService(String name, int failures, int openSeconds) {
+        return Compartment.builder(name)
+                .circuitBreaker(CircuitBreaker.builder(name).consecutiveFailures(failures)
+                        .openDuration(Duration.ofSeconds(openSeconds)).halfOpenProbes(1).timeSource(time).build())
+                .bulkhead(Bulkhead.of(name, 10))
+                .build();
+    }
+}

@@ -12,16 +12,20 @@ import java.util.function.Supplier;
  * first:
  *
  * <pre>{@code
- * circuitBreaker.call(() ->          // refuses at once while the dependency is known to be down
- *     bulkhead.call(() ->            // or threadPool: bounds concurrency (and queue)
- *         timeout.call(() ->         // bounds how long the call may take
- *             task.call())));
+ * retry.call(() ->                           // tries again after a failure, within its budget
+ *     circuitBreaker.call(() ->              // refuses at once while the dependency is known to be down
+ *         rateLimiter.call(() ->             // bounds the rate of calls
+ *             bulkhead.call(() ->            // or threadPool: bounds concurrency (and queue)
+ *                 timeout.call(() ->         // bounds how long the call may take
+ *                     task.call())))));
  * }</pre>
  *
- * <p>So a call refused by the breaker takes no permit, a call that times out still holds its
- * permit until its code has really returned, and the breaker never counts the bulkhead's or the
- * timeout's refusals as failures of the dependency (a timeout is a failure; a full bulkhead is
- * not). Every guard is optional; each is also usable alone. {@link #toString()} shows the order.
+ * <p>So a call refused by the breaker takes no permit and no rate, a call that times out still
+ * holds its permit until its code has really returned, the breaker never counts a refusal by the
+ * rate limiter or the bulkhead as a failure of the dependency (a timeout is a failure; a full
+ * bulkhead is not), and the retry never retries a refusal: it would only add load where there
+ * is no room. Every guard is optional; each is also usable alone. {@link #toString()} shows the
+ * order.
  *
  * <pre>{@code
  * Compartment payment = Compartment.builder("payment")
@@ -88,7 +92,9 @@ public interface Compartment {
      */
     final class Builder {
         private final String name;
+        private Retry retry;
         private CircuitBreaker circuitBreaker;
+        private RateLimiter rateLimiter;
         private Bulkhead bulkhead;
         private ThreadPoolBulkhead threadPool;
         private Timeout timeout;
@@ -98,7 +104,29 @@ public interface Compartment {
         }
 
         /**
-         * The circuit breaker, outermost of the guards here.
+         * The retry, outermost.
+         *
+         * @param retry the retry
+         * @return this builder
+         */
+        public Builder retry(Retry retry) {
+            this.retry = Settings.once("retry", this.retry, retry);
+            return this;
+        }
+
+        /**
+         * The rate limiter, inside the breaker.
+         *
+         * @param rateLimiter the rate limiter
+         * @return this builder
+         */
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = Settings.once("rateLimiter", this.rateLimiter, rateLimiter);
+            return this;
+        }
+
+        /**
+         * The circuit breaker, inside the retry.
          *
          * @param circuitBreaker the breaker
          * @return this builder
@@ -149,7 +177,7 @@ public interface Compartment {
          * @return the compartment
          */
         public Compartment build() {
-            return new GuardStack(name, circuitBreaker, bulkhead, threadPool, timeout);
+            return new GuardStack(name, retry, circuitBreaker, rateLimiter, bulkhead, threadPool, timeout);
         }
     }
 }

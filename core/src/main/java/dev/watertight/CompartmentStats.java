@@ -5,14 +5,18 @@ package dev.watertight;
  * has no such guard.
  *
  * @param name the compartment's name
+ * @param retry the retry's stats, or null
  * @param circuitBreaker the breaker's stats, or null
+ * @param rateLimiter the rate limiter's stats, or null
  * @param bulkhead the bulkhead's stats, or null
  * @param threadPool the thread pool's stats, or null
  * @param timeout the timeout's stats, or null
  */
 public record CompartmentStats(
         String name,
+        RetryStats retry,
         CircuitBreakerStats circuitBreaker,
+        RateLimiterStats rateLimiter,
         BulkheadStats bulkhead,
         ThreadPoolStats threadPool,
         TimeoutStats timeout) {}

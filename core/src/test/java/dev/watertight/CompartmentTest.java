@@ -14,15 +14,55 @@ class CompartmentTest {
     private final ManualTimeSource time = new ManualTimeSource();
 
     @Test
-    void toStringShowsTheOrderOutermostFirst() {
+    void toStringShowsTheOrderOutermostFirstWhateverOrderTheGuardsWereGivenIn() {
         Compartment payment = Compartment.builder("payment")
                 .timeout(Timeout.of("payment", Duration.ofSeconds(2)))
                 .bulkhead(Bulkhead.of("payment", 10))
+                .rateLimiter(RateLimiter.of("payment", 100, Duration.ofSeconds(1)))
                 .circuitBreaker(CircuitBreaker.builder("payment").build())
+                .retry(Retry.of("payment", 3))
                 .build();
 
-        assertThat(payment).hasToString("Compartment[payment: circuit breaker 'payment' -> bulkhead 'payment' (10)"
-                + " -> timeout 2000 ms -> call]");
+        assertThat(payment).hasToString("Compartment[payment: retry 'payment' -> circuit breaker 'payment'"
+                + " -> rate limiter 'payment' -> bulkhead 'payment' (10) -> timeout 2000 ms -> call]");
+    }
+
+    @Test
+    void theRetryTriesAgainAfterAFailureButNeverAfterARefusalOfAnInnerGuard() throws Exception {
+        Bulkhead bulkhead = Bulkhead.of("inner", 1);
+        Compartment compartment = Compartment.builder("retried")
+                .retry(Retry.builder("retried").maxAttempts(3).backoff(Backoff.none()).build())
+                .bulkhead(bulkhead)
+                .build();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+
+        assertThat(compartment.call(() -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IOException("flaky");
+            }
+            return "third time lucky";
+        })).isEqualTo("third time lucky");
+
+        Bulkhead.Permit held = bulkhead.tryAcquire().orElseThrow();
+        assertThatThrownBy(() -> compartment.call(() -> "no room")).isInstanceOf(BulkheadFullException.class);
+        assertThat(bulkhead.stats().rejected()).isEqualTo(1); // refused once, not retried
+        held.close();
+    }
+
+    @Test
+    void aRateLimitedCallIsRefusedBeforeItTakesAPermit() throws Exception {
+        Bulkhead bulkhead = Bulkhead.of("limited", 5);
+        Compartment compartment = Compartment.builder("limited")
+                .rateLimiter(RateLimiter.builder("limited").permitsPerPeriod(1).period(Duration.ofHours(1))
+                        .timeSource(time).build())
+                .bulkhead(bulkhead)
+                .build();
+
+        compartment.call(() -> "first");
+        assertThatThrownBy(() -> compartment.call(() -> "second")).isInstanceOf(RateLimitExceededException.class);
+
+        assertThat(bulkhead.stats().accepted()).isEqualTo(1);
+        assertThat(compartment.stats().rateLimiter()).isNotNull();
     }
 
     @Test

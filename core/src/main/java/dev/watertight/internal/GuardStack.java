@@ -4,6 +4,9 @@ import dev.watertight.Bulkhead;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.Compartment;
 import dev.watertight.CompartmentStats;
+import dev.watertight.RateLimitExceededException;
+import dev.watertight.RateLimiter;
+import dev.watertight.Retry;
 import dev.watertight.ThreadPoolBulkhead;
 import dev.watertight.Timeout;
 import java.util.ArrayList;
@@ -24,7 +27,9 @@ import java.util.function.Supplier;
  */
 public final class GuardStack implements Compartment {
     private final String name;
+    private final Retry retry;
     private final CircuitBreaker circuitBreaker;
+    private final RateLimiter rateLimiter;
     private final Bulkhead bulkhead;
     private final ThreadPoolBulkhead threadPool;
     private final Timeout timeout;
@@ -34,21 +39,31 @@ public final class GuardStack implements Compartment {
      * Creates the stack; any guard may be null.
      *
      * @param name the compartment's name
+     * @param retry the retry
      * @param circuitBreaker the breaker
+     * @param rateLimiter the rate limiter
      * @param bulkhead the bulkhead
      * @param threadPool the thread pool (not with a bulkhead)
      * @param timeout the timeout
      */
-    public GuardStack(String name, CircuitBreaker circuitBreaker, Bulkhead bulkhead,
-            ThreadPoolBulkhead threadPool, Timeout timeout) {
+    public GuardStack(String name, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
+            Bulkhead bulkhead, ThreadPoolBulkhead threadPool, Timeout timeout) {
         this.name = name;
+        this.retry = retry;
         this.circuitBreaker = circuitBreaker;
+        this.rateLimiter = rateLimiter;
         this.bulkhead = bulkhead;
         this.threadPool = threadPool;
         this.timeout = timeout;
         List<String> layers = new ArrayList<>();
+        if (retry != null) {
+            layers.add("retry '" + retry.name() + "'");
+        }
         if (circuitBreaker != null) {
             layers.add("circuit breaker '" + circuitBreaker.name() + "'");
+        }
+        if (rateLimiter != null) {
+            layers.add("rate limiter '" + rateLimiter.name() + "'");
         }
         if (bulkhead != null) {
             layers.add("bulkhead '" + bulkhead.name() + "' (" + bulkhead.maxConcurrent() + ")");
@@ -71,7 +86,17 @@ public final class GuardStack implements Compartment {
     @Override
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
-        return circuitBreaker == null ? isolated(task) : circuitBreaker.call(() -> isolated(task));
+        return retry == null ? broken(task) : retry.call(() -> broken(task));
+    }
+
+    /** The circuit breaker layer, around the rate-limited layer. */
+    private <T> T broken(Callable<? extends T> task) throws Exception {
+        return circuitBreaker == null ? limited(task) : circuitBreaker.call(() -> limited(task));
+    }
+
+    /** The rate limiter layer, around the isolated layer. */
+    private <T> T limited(Callable<? extends T> task) throws Exception {
+        return rateLimiter == null ? isolated(task) : rateLimiter.call(() -> isolated(task));
     }
 
     /** The bulkhead or thread pool layer, around the timed layer. */
@@ -106,7 +131,23 @@ public final class GuardStack implements Compartment {
     @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
-        return circuitBreaker == null ? isolatedAsync(task) : circuitBreaker.callAsync(() -> isolatedAsync(task));
+        return retry == null ? brokenAsync(task) : retry.callAsync(() -> brokenAsync(task));
+    }
+
+    private <T> CompletableFuture<T> brokenAsync(Supplier<? extends CompletionStage<T>> task) {
+        return circuitBreaker == null ? limitedAsync(task) : circuitBreaker.callAsync(() -> limitedAsync(task));
+    }
+
+    /** The rate limiter waits (up to its maxWait) on the calling thread, then the work starts. */
+    private <T> CompletableFuture<T> limitedAsync(Supplier<? extends CompletionStage<T>> task) {
+        if (rateLimiter != null) {
+            try {
+                rateLimiter.acquire();
+            } catch (RateLimitExceededException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
+        return isolatedAsync(task);
     }
 
     private <T> CompletableFuture<T> isolatedAsync(Supplier<? extends CompletionStage<T>> task) {
@@ -147,7 +188,9 @@ public final class GuardStack implements Compartment {
     public CompartmentStats stats() {
         return new CompartmentStats(
                 name,
+                retry == null ? null : retry.stats(),
                 circuitBreaker == null ? null : circuitBreaker.stats(),
+                rateLimiter == null ? null : rateLimiter.stats(),
                 bulkhead == null ? null : bulkhead.stats(),
                 threadPool == null ? null : threadPool.stats(),
                 timeout == null ? null : timeout.stats());

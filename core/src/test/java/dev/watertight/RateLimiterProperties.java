@@ -1,0 +1,402 @@
+package dev.watertight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.watertight.testing.ManualTimeSource;
+import dev.watertight.testing.ReferenceTokenBucket;
+import dev.watertight.testing.SlidingWindows;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * Properties of {@link RateLimiter} on a clock moved by hand, over random rates, call sequences
+ * and clock moves: it agrees with the plainest token bucket ({@link ReferenceTokenBucket}) on
+ * every answer, and no window of any position holds more permits than the documented bound,
+ * before, after and across rate changes and clock jumps.
+ */
+class RateLimiterProperties {
+
+    /** A rate: permits per period, the period in nanoseconds, the burst. */
+    record Rate(int permitsPerPeriod, long periodNanos, int burst) {
+        Duration period() {
+            return Duration.ofNanos(periodNanos);
+        }
+
+        long interval() {
+            return Math.ceilDiv(periodNanos, permitsPerPeriod);
+        }
+    }
+
+    /** One thing a test does to the limiter or its clock. */
+    sealed interface Step permits Advance, AdvanceIntervals, TryAcquire, Acquire, ChangeRate, Look {}
+
+    /** Moves the clock by a number of nanoseconds (backwards when negative, where allowed). */
+    record Advance(long nanos) implements Step {}
+
+    /** Moves the clock forward by {@code eighths / 8} of the current interval, plus -1, 0 or 1 ns. */
+    record AdvanceIntervals(int eighths, int nudge) implements Step {}
+
+    /** {@code tryAcquire(permits)}. */
+    record TryAcquire(int permits) implements Step {}
+
+    /** {@code acquire(permits)} on a fail-fast limiter: a grant or a rejection with its retry-after. */
+    record Acquire(int permits) implements Step {}
+
+    /** {@code changeRate(...)}. */
+    record ChangeRate(Rate rate) implements Step {}
+
+    /** {@code stats()}. */
+    record Look() implements Step {}
+
+    // ---- generators ----------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Rate> rates() {
+        Arbitrary<Long> periods = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.longs().between(1_000, 10_000)),
+                Tuple.of(3, Arbitraries.longs().between(1_000, 1_000_000_000)),
+                Tuple.of(1, Arbitraries.of(1_000_000_000L, 60_000_000_000L)));
+        Arbitrary<Integer> permits = Arbitraries.integers().between(1, 1000);
+        return Combinators.combine(permits, periods, Arbitraries.integers().between(1, 40)).as(Rate::new);
+    }
+
+    @Provide
+    Arbitrary<Long> starts() {
+        return Arbitraries.oneOf(
+                Arbitraries.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE),
+                Arbitraries.longs().between(Long.MAX_VALUE - 5_000_000_000L, Long.MAX_VALUE),
+                Arbitraries.longs());
+    }
+
+    private Arbitrary<Step> forwardMoves(boolean huge) {
+        Arbitrary<Step> small = Arbitraries.longs().between(0, 2_000).map(Advance::new);
+        Arbitrary<Step> medium = Arbitraries.longs().between(0, 3_000_000_000L).map(Advance::new);
+        Arbitrary<Step> scaled = Combinators.combine(Arbitraries.integers().between(0, 24),
+                Arbitraries.integers().between(-1, 1)).as(AdvanceIntervals::new);
+        if (!huge) {
+            return Arbitraries.frequencyOf(Tuple.of(2, small), Tuple.of(1, medium), Tuple.of(4, scaled));
+        }
+        Arbitrary<Step> jump = Arbitraries.longs().between(0, 1L << 62).map(Advance::new);
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, small), Tuple.of(1, medium), Tuple.of(4, scaled), Tuple.of(1, jump));
+    }
+
+    private Arbitrary<Step> calls() {
+        Arbitrary<Integer> permits = Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.just(1)),
+                Tuple.of(2, Arbitraries.integers().between(1, 8)),
+                Tuple.of(1, Arbitraries.integers().between(1, 45)));
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, permits.map(TryAcquire::new)),
+                Tuple.of(2, permits.map(Acquire::new)),
+                Tuple.of(1, Arbitraries.just(new Look())));
+    }
+
+    @Provide
+    Arbitrary<List<Step>> scripts() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(5, forwardMoves(true)),
+                Tuple.of(6, calls()),
+                Tuple.of(1, rates().map(ChangeRate::new)))
+                .list().ofMaxSize(80);
+    }
+
+    @Provide
+    Arbitrary<List<Step>> greedyScripts() {
+        return forwardMoves(false).list().ofMinSize(1).ofMaxSize(120);
+    }
+
+    @Provide
+    Arbitrary<List<Long>> movesBothWays() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.longs().between(0, 3_000)),
+                Tuple.of(2, Arbitraries.longs().between(-3_000, -1)),
+                Tuple.of(1, Arbitraries.longs().between(-1_000_000_000_000L, -1)),
+                Tuple.of(1, Arbitraries.longs().between(0, 1_000_000)))
+                .list().ofMinSize(1).ofMaxSize(150);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private static RateLimiter build(Rate rate, ManualTimeSource clock) {
+        return RateLimiter.builder("prop").permitsPerPeriod(rate.permitsPerPeriod()).period(rate.period())
+                .burst(rate.burst()).timeSource(clock).build();
+    }
+
+    private static ManualTimeSource clockAt(long start) {
+        ManualTimeSource clock = new ManualTimeSource();
+        clock.advance(start - clock.nanoTime(), TimeUnit.NANOSECONDS); // wraps to exactly start
+        return clock;
+    }
+
+    /** Takes single permits until refused; returns how many were granted. */
+    private static int takeAll(RateLimiter limiter) {
+        int granted = 0;
+        while (limiter.tryAcquire()) {
+            granted++;
+        }
+        return granted;
+    }
+
+    // ---- properties ----------------------------------------------------------------------
+
+    /**
+     * The limiter gives the answers of the reference token bucket to every call: grants, refusals,
+     * the retry-after of each rejection, the permits free, across rate changes, forward jumps of up
+     * to 2^62 ns and readings that wrap past {@code Long.MAX_VALUE}.
+     */
+    @Property(tries = 400)
+    void answersExactlyAsTheReferenceTokenBucket(
+            @ForAll("rates") Rate initial, @ForAll("starts") long start, @ForAll("scripts") List<Step> script) {
+        ManualTimeSource clock = clockAt(start);
+        RateLimiter limiter = build(initial, clock);
+        ReferenceTokenBucket model = new ReferenceTokenBucket(initial.permitsPerPeriod(), initial.period(),
+                initial.burst(), clock.nanoTime());
+        long granted = 0;
+        long rejected = 0;
+        // Readings are compared by subtraction, so the limiter is specified for readings less than
+        // 2^63 ns after its state was last written (by a grant or a rate change); stay well within.
+        long sinceWrite = 0;
+
+        for (Step step : script) {
+            long now = clock.nanoTime();
+            switch (step) {
+                case Advance(long nanos) -> {
+                    if (sinceWrite + nanos <= 1L << 62) {
+                        clock.advance(nanos, TimeUnit.NANOSECONDS);
+                        sinceWrite += nanos;
+                    }
+                }
+                case AdvanceIntervals(int eighths, int nudge) -> {
+                    long nanos = Math.max(0, model.interval() * eighths / 8 + nudge);
+                    clock.advance(nanos, TimeUnit.NANOSECONDS);
+                    sinceWrite += nanos;
+                }
+                case TryAcquire(int permits) -> {
+                    boolean expected = model.tryAcquire(permits, now);
+                    assertThat(limiter.tryAcquire(permits)).as("tryAcquire(%d) at %d", permits, now)
+                            .isEqualTo(expected);
+                    granted += expected ? permits : 0;
+                    sinceWrite = expected ? 0 : sinceWrite;
+                }
+                case Acquire(int permits) -> {
+                    long shortfall = model.shortfall(permits, now);
+                    if (shortfall == 0) {
+                        model.tryAcquire(permits, now);
+                        limiter.acquire(permits);
+                        granted += permits;
+                        sinceWrite = 0;
+                    } else {
+                        assertThatThrownBy(() -> limiter.acquire(permits))
+                                .as("acquire(%d) at %d", permits, now)
+                                .isInstanceOfSatisfying(RateLimitExceededException.class, rejection ->
+                                        assertThat(rejection.retryAfterNanos()).isEqualTo(shortfall));
+                        rejected++;
+                    }
+                }
+                case ChangeRate(Rate rate) -> {
+                    model.changeRate(rate.permitsPerPeriod(), rate.period(), rate.burst(), now);
+                    limiter.changeRate(rate.permitsPerPeriod(), rate.period(), rate.burst());
+                    sinceWrite = 0;
+                }
+                case Look() -> {
+                    RateLimiterStats stats = limiter.stats();
+                    assertThat(stats.availablePermits()).as("available at %d", now).isEqualTo(model.available(now));
+                    assertThat(stats.granted()).isEqualTo(granted);
+                    assertThat(stats.rejected()).isEqualTo(rejected);
+                }
+            }
+        }
+        assertThat(limiter.stats().availablePermits()).isEqualTo(model.available(clock.nanoTime()));
+    }
+
+    /**
+     * A caller that takes every permit it can, at readings chosen at random, never gets more than
+     * {@code burst + permitsPerPeriod} in a closed window of length period, nor more than
+     * {@code burst + permitsPerPeriod - 1} in a half-open one, nor more than
+     * {@code burst + floor(L / interval)} in a closed window of any length {@code L}: for every
+     * position of the window.
+     */
+    @Property(tries = 400)
+    void greedyCallerNeverGetsMoreThanTheBoundInAnyWindow(
+            @ForAll("rates") Rate rate, @ForAll("starts") long start, @ForAll("greedyScripts") List<Step> moves,
+            @ForAll @LongRange(min = 1, max = 5_000_000_000L) long anyLength) {
+        ManualTimeSource clock = clockAt(start);
+        RateLimiter limiter = build(rate, clock);
+        SlidingWindows grants = new SlidingWindows();
+        long elapsed = 0;
+
+        for (Step move : moves) {
+            int granted = takeAll(limiter);
+            if (granted > 0) {
+                grants.add(elapsed, granted);
+            }
+            long nanos = switch (move) {
+                case Advance(long n) -> n;
+                case AdvanceIntervals(int eighths, int nudge) -> Math.max(0, rate.interval() * eighths / 8 + nudge);
+                default -> throw new AssertionError(move);
+            };
+            clock.advance(nanos, TimeUnit.NANOSECONDS);
+            elapsed += nanos;
+        }
+        int last = takeAll(limiter);
+        if (last > 0) {
+            grants.add(elapsed, last);
+        }
+
+        assertPeriodBounds(grants, rate);
+        assertThat(grants.maxInClosedWindow(anyLength))
+                .isLessThanOrEqualTo(rate.burst() + anyLength / rate.interval());
+    }
+
+    /**
+     * Around a rate change: windows that start after it obey the new rate's bound; windows that
+     * span it hold at most the old burst plus what each rate earns in its part of the window.
+     */
+    @Property(tries = 300)
+    void windowsAroundARateChangeObeyTheDocumentedBounds(
+            @ForAll("rates") Rate before, @ForAll("rates") Rate after, @ForAll("starts") long start,
+            @ForAll("greedyScripts") List<Step> movesBefore, @ForAll("greedyScripts") List<Step> movesAfter) {
+        ManualTimeSource clock = clockAt(start);
+        RateLimiter limiter = build(before, clock);
+        SlidingWindows oldGrants = new SlidingWindows();
+        SlidingWindows newGrants = new SlidingWindows();
+        long elapsed = run(limiter, clock, before, movesBefore, oldGrants, 0);
+        long change = elapsed;
+        limiter.changeRate(after.permitsPerPeriod(), after.period(), after.burst());
+        run(limiter, clock, after, movesAfter, newGrants, elapsed);
+
+        assertThat(newGrants.maxInClosedWindow(after.periodNanos()))
+                .as("windows after the change").isLessThanOrEqualTo(after.burst() + after.permitsPerPeriod());
+        SlidingWindows all = new SlidingWindows();
+        all.addAll(oldGrants);
+        all.addAll(newGrants);
+        BigInteger oldInterval = BigInteger.valueOf(before.interval());
+        BigInteger newInterval = BigInteger.valueOf(after.interval());
+        for (long length : new long[] {before.periodNanos(), after.periodNanos()}) {
+            for (SlidingWindows.Grant first : oldGrants.grants()) {
+                long s = first.reading();
+                long inWindow = all.countInClosedWindow(s, length);
+                long oldPart = Math.min(length, change - s);
+                long newPart = length - oldPart;
+                // burst_old + floor(oldPart / interval_old + newPart / interval_new)
+                BigInteger earned = BigInteger.valueOf(oldPart).multiply(newInterval)
+                        .add(BigInteger.valueOf(newPart).multiply(oldInterval))
+                        .divide(oldInterval.multiply(newInterval));
+                assertThat(inWindow).as("window [%d, %d] with the change at %d", s, s + length, change)
+                        .isLessThanOrEqualTo(before.burst() + earned.longValueExact());
+            }
+        }
+    }
+
+    /** Greedy takes between the moves; returns the elapsed time at the end. */
+    private static long run(RateLimiter limiter, ManualTimeSource clock, Rate rate, List<Step> moves,
+            SlidingWindows grants, long elapsed) {
+        for (Step move : moves) {
+            int granted = takeAll(limiter);
+            if (granted > 0) {
+                grants.add(elapsed, granted);
+            }
+            long nanos = switch (move) {
+                case Advance(long n) -> n;
+                case AdvanceIntervals(int eighths, int nudge) -> Math.max(0, rate.interval() * eighths / 8 + nudge);
+                default -> throw new AssertionError(move);
+            };
+            clock.advance(nanos, TimeUnit.NANOSECONDS);
+            elapsed += nanos;
+        }
+        int last = takeAll(limiter);
+        if (last > 0) {
+            grants.add(elapsed, last);
+        }
+        return elapsed;
+    }
+
+    /**
+     * With a clock that also goes backwards, by a little or by a lot: credit is only ever taken
+     * away, so the bound holds for every window of forward-only elapsed time; never more than the
+     * burst is free; and once a call has seen a jump back, the permits it asks for are free after
+     * the time to earn them.
+     */
+    @Property(tries = 400)
+    void clockGoingBackwardsNeverGrantsExtraNorBlocksLongerThanTheTimeToEarn(
+            @ForAll("rates") Rate rate, @ForAll("starts") long start, @ForAll("movesBothWays") List<Long> moves,
+            @ForAll @IntRange(min = 1, max = 40) int asked) {
+        ManualTimeSource clock = clockAt(start);
+        RateLimiter limiter = build(rate, clock);
+        SlidingWindows grants = new SlidingWindows();
+        long forwardElapsed = 0;
+        int permits = Math.min(asked, rate.burst());
+
+        for (long move : moves) {
+            int granted = takeAll(limiter);
+            if (granted > 0) {
+                grants.add(forwardElapsed, granted);
+            }
+            clock.advance(move, TimeUnit.NANOSECONDS);
+            forwardElapsed += Math.max(move, 0);
+            assertThat(limiter.stats().availablePermits()).isBetween(0, rate.burst());
+            if (move < 0) {
+                boolean first = limiter.tryAcquire(permits);
+                long cost = permits * rate.interval();
+                clock.advance(first ? 0 : cost, TimeUnit.NANOSECONDS);
+                forwardElapsed += first ? 0 : cost;
+                boolean second = !first && limiter.tryAcquire(permits);
+                assertThat(first || second)
+                        .as("%d permits, the time to earn them after a call saw the jump", permits).isTrue();
+                grants.add(forwardElapsed, permits);
+            }
+        }
+
+        assertPeriodBounds(grants, rate);
+    }
+
+    /** At most {@code burst + permitsPerPeriod} in closed windows of one period, one less in half-open ones. */
+    private static void assertPeriodBounds(SlidingWindows grants, Rate rate) {
+        assertThat(grants.maxInClosedWindow(rate.periodNanos()))
+                .isLessThanOrEqualTo(rate.burst() + rate.permitsPerPeriod());
+        assertThat(grants.maxInHalfOpenWindow(rate.periodNanos()))
+                .isLessThanOrEqualTo(rate.burst() + rate.permitsPerPeriod() - 1);
+    }
+
+    /** Any rate builds iff each value is in range, at most one permit per nanosecond, and a full burst fits. */
+    @Property(tries = 400)
+    void anyRateBuildsIffItIsUsable(
+            @ForAll @IntRange(min = -2) int permitsPerPeriod,
+            @ForAll @LongRange(min = -2, max = Long.MAX_VALUE) long periodNanos,
+            @ForAll @IntRange(min = -2) int burst) {
+        boolean inRange = permitsPerPeriod >= 1 && periodNanos >= 1 && burst >= 1;
+        boolean usable = inRange && permitsPerPeriod <= periodNanos
+                && BigInteger.valueOf(Math.ceilDiv(periodNanos, permitsPerPeriod))
+                        .multiply(BigInteger.valueOf(burst)).compareTo(BigInteger.valueOf(Long.MAX_VALUE / 2)) <= 0;
+        Duration period = Duration.ofNanos(periodNanos);
+        if (usable) {
+            RateLimiterStats stats = RateLimiter.builder("r").permitsPerPeriod(permitsPerPeriod).period(period)
+                    .burst(burst).build().stats();
+            assertThat(stats.availablePermits()).isEqualTo(burst);
+        } else {
+            assertThatThrownBy(() -> RateLimiter.builder("r").permitsPerPeriod(permitsPerPeriod).period(period)
+                            .burst(burst).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .message()
+                    .satisfiesAnyOf(
+                            message -> assertThat(message).startsWith("permitsPerPeriod must be")
+                                    .contains("was " + permitsPerPeriod),
+                            message -> assertThat(message).startsWith("period must be").endsWith("was " + period),
+                            message -> assertThat(message).startsWith("burst must be").endsWith("was " + burst),
+                            message -> assertThat(message).startsWith("burst * period / permitsPerPeriod"));
+        }
+    }
+}

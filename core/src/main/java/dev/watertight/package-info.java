@@ -6,6 +6,12 @@
  *       thread.</li>
  *   <li>{@link dev.watertight.ThreadPoolBulkhead}: a compartment with its own worker threads, a
  *       bounded queue and a per-task timeout.</li>
+ *   <li>{@link dev.watertight.CircuitBreaker}: stops calling a dependency that keeps failing.</li>
+ *   <li>{@link dev.watertight.Timeout} and {@link dev.watertight.Deadline}: bound how long a call
+ *       may take, and let inner code see the time left.</li>
+ *   <li>{@link dev.watertight.Retry}: tries again, with backoff, within a retry budget.</li>
+ *   <li>{@link dev.watertight.RateLimiter}: bounds the rate of calls.</li>
+ *   <li>{@link dev.watertight.Compartment}: all of them stacked in one fixed order.</li>
  * </ul>
  *
  * <p>Every type here says in its Javadoc whether it is thread-safe. Guards are; builders are not.

@@ -58,4 +58,23 @@ class ReadmeExampleTest {
         assertThat(report.join().type()).isEqualTo("sales");
         reporting.close();
     }
+
+    @Test
+    void readmeCompartmentExampleRuns() throws Exception {
+        Order order = new Order(7);
+
+        Compartment payment = Compartment.builder("payment")
+                .retry(Retry.builder("payment").maxAttempts(3).build())              // within a retry budget
+                .circuitBreaker(CircuitBreaker.builder("payment").consecutiveFailures(3)
+                        .openDuration(Duration.ofSeconds(30)).build())                // the seed's payment breaker
+                .rateLimiter(RateLimiter.of("payment", 100, Duration.ofSeconds(1)))
+                .bulkhead(Bulkhead.of("payment", 10))
+                .timeout(Timeout.of("payment", Duration.ofSeconds(2)))
+                .build();
+        Receipt charged = payment.call(() -> charge(order));
+
+        assertThat(charged.amount()).isEqualTo(7);
+        assertThat(payment).hasToString("Compartment[payment: retry 'payment' -> circuit breaker 'payment'"
+                + " -> rate limiter 'payment' -> bulkhead 'payment' (10) -> timeout 2000 ms -> call]");
+    }
 }

@@ -9,7 +9,8 @@
 #
 # Extra options are passed to every JMH run, e.g. a quick pass: benchmarks/run-all.sh -wi 1 -i 2
 # JAVA=/path/to/bin/java overrides the JDK; by default the newest JDK in /usr/lib/jvm is used.
-# THREADS="1 2 4" overrides the thread counts; RESULTS=dir the output folder.
+# THREADS="1 2 4" overrides the thread counts; RESULTS=dir the output folder; CLASSES="GuardedCall ..."
+# the benchmark classes (without the Benchmark suffix).
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,7 +60,7 @@ mkdir -p "$results"
 cat "$results/environment.txt"
 
 for t in $threads; do
-    for name in GuardedCall Rejection ThreadPool; do
+    for name in ${CLASSES:-GuardedCall Rejection ThreadPool CircuitBreaker RateLimiter Retry FullStack}; do
         echo
         echo "=== $name, $t thread(s) ==="
         "$JAVA" -jar "$jar" "${name}Benchmark" -t "$t" -prof gc -foe true \

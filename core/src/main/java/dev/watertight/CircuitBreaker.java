@@ -48,6 +48,14 @@ import java.util.function.Supplier;
  * was admitted: a call let through before the breaker opened that fails after it reopened decides
  * nothing.
  *
+ * <p><b>Concurrency.</b> Every transition is one atomic step and happens once. The window,
+ * though, is a sample: each outcome is judged against the counts it sees after recording itself,
+ * and when outcomes overlap, a window state they pass through together may never be judged (a
+ * success can evict a failure before anyone compared "2 calls, 1 failure" with a 50 % threshold).
+ * A rate that stays at or above the threshold trips the breaker at the next outcome;
+ * {@code consecutiveFailures} counts exactly. Lock-free windows elsewhere behave the same way;
+ * a lock per recorded call would cost more than the whole call does here.
+ *
  * <p><b>Cost.</b> In the closed state a call reads one field to be admitted and, with a
  * count-based window, makes one atomic increment to be recorded: no lock, no allocation, no clock
  * read. A time-based window reads a coarse clock (a field) instead of the system clock; a

@@ -20,9 +20,9 @@ package dev.watertight;
 public record CircuitBreakerStats(
         String name,
         CircuitBreaker.State state,
-        int windowCalls,
-        int windowFailures,
-        int windowSlowCalls,
+        long windowCalls,
+        long windowFailures,
+        long windowSlowCalls,
         double failureRate,
         double slowCallRate,
         long notPermitted) {}

@@ -321,6 +321,30 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void runHasNoResultSoAResultPredicateNeverJudgesIt() {
+        CircuitBreaker breaker = breaker("runner").slidingWindowSize(2).minimumCalls(2)
+                .failureResult(java.util.Objects::isNull).build();
+
+        for (int i = 0; i < 5; i++) {
+            breaker.run(() -> {});
+        }
+
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breaker.stats().windowFailures()).isZero();
+    }
+
+    @Test
+    void anOpenBreakerNoCallVisitsStillReportsHalfOpenOnceItsPeriodIsOver() {
+        CircuitBreaker breaker = tripped(breaker("quiet").slidingWindowSize(2).minimumCalls(2)
+                .openDuration(Duration.ofSeconds(30)).build());
+
+        time.advance(30, TimeUnit.SECONDS);
+
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(breaker.stats().state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    }
+
+    @Test
     void rejectionsOfWatertightsOwnGuardsAndCancellationsAreNeverFailures() {
         CircuitBreaker breaker = breaker("outer").slidingWindowSize(2).minimumCalls(1)
                 .failureRateThreshold(1).build();

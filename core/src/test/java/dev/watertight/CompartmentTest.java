@@ -7,6 +7,7 @@ import dev.watertight.testing.ManualTimeSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,44 @@ class CompartmentTest {
     }
 
     @Test
+    void aTimedOutBodyKeepsItsPermitUntilItReallyReturns() throws Exception {
+        Bulkhead bulkhead = Bulkhead.of("held", 1);
+        Compartment compartment = Compartment.builder("held").bulkhead(bulkhead)
+                .timeout(Timeout.builder("held").timeout(Duration.ofSeconds(1)).timeSource(time).build())
+                .build();
+        CountDownLatch timedOut = new CountDownLatch(1);
+        CountDownLatch mayReturn = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                compartment.call(() -> {
+                    time.advance(1, TimeUnit.SECONDS); // the timeout fires...
+                    timedOut.countDown();
+                    while (mayReturn.getCount() > 0) { // ...and the body ignores its interrupt
+                        try {
+                            mayReturn.await();
+                        } catch (InterruptedException ignored) {
+                            // keeps running
+                        }
+                    }
+                    return "late";
+                });
+            } catch (Exception e) {
+                thrown.set(e);
+            }
+        });
+        assertThat(timedOut.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(bulkhead.stats().inUse()).as("permit held while the timed-out body runs").isEqualTo(1);
+        assertThatThrownBy(() -> compartment.call(() -> "no room")).isInstanceOf(BulkheadFullException.class);
+
+        mayReturn.countDown();
+        caller.join();
+        assertThat(thrown.get()).isInstanceOf(TaskTimeoutException.class);
+        assertThat(bulkhead.stats().inUse()).isZero();
+    }
+
+    @Test
     void withAThreadPoolTheCallRunsOnThePoolAndItsFailuresReachTheCallerUnwrapped() throws Exception {
         try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("reports", 1, 1)) {
             Compartment reports = Compartment.builder("reports").threadPool(pool).build();
@@ -137,6 +176,80 @@ class CompartmentTest {
                 .havingCause().isInstanceOf(TaskTimeoutException.class);
         org.awaitility.Awaitility.await().until(() -> bulkhead.stats().inUse() == 0);
         assertThat(work).isCancelled();
+    }
+
+    @Test
+    void cancellingAnAsyncCallCancelsTheWorkAndGivesThePermitBack() {
+        Bulkhead bulkhead = Bulkhead.of("cancel", 1);
+        Compartment compartment = Compartment.builder("cancel")
+                .circuitBreaker(CircuitBreaker.builder("cancel").timeSource(time).build())
+                .bulkhead(bulkhead)
+                .timeout(Timeout.builder("cancel").timeout(Duration.ofSeconds(1)).timeSource(time).build())
+                .build();
+        CompletableFuture<String> work = new CompletableFuture<>(); // never completes on its own
+
+        CompletableFuture<String> result = compartment.callAsync(() -> work);
+        assertThat(result.cancel(true)).isTrue();
+
+        assertThat(work).isCancelled();
+        assertThat(bulkhead.stats().inUse()).isZero();
+        assertThat(time.pending()).isZero(); // the timeout's timer is gone too
+    }
+
+    @Test
+    void anAsyncCallToAFullThreadPoolFailsItsFutureInsteadOfThrowing() throws Exception {
+        try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("busy", 1, 0)) {
+            Compartment compartment = Compartment.builder("busy").threadPool(pool).build();
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<String> first = compartment.callAsync(() -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "first";
+            }));
+            org.awaitility.Awaitility.await().until(() -> pool.stats().activeThreads() == 1);
+
+            CompletableFuture<String> second = compartment.callAsync(() -> CompletableFuture.completedFuture("x"));
+
+            assertThat(second).failsWithin(Duration.ZERO).withThrowableThat().havingCause()
+                    .isInstanceOf(BulkheadFullException.class);
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+        }
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingForThePoolCancelsItsTask() throws Exception {
+        try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("waited", 1, 0)) {
+            Compartment compartment = Compartment.builder("waited").threadPool(pool).build();
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch interruptedInside = new CountDownLatch(1);
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    compartment.call(() -> {
+                        running.countDown();
+                        try {
+                            new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                            interruptedInside.countDown();
+                        }
+                        return "stopped";
+                    });
+                } catch (Exception expected) {
+                    // InterruptedException
+                }
+            });
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+            caller.interrupt();
+
+            assertThat(interruptedInside.await(10, TimeUnit.SECONDS)).isTrue();
+            caller.join();
+            org.awaitility.Awaitility.await().until(() -> pool.stats().activeThreads() == 0);
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+        }
     }
 
     @Test

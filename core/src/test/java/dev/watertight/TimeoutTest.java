@@ -85,6 +85,26 @@ class TimeoutTest {
     }
 
     @Test
+    void anInterruptPendingBeforeTheCallSurvivesTheTimeoutClearingItsOwn() throws Exception {
+        Timeout timeout = Timeout.builder("pending").timeout(Duration.ofSeconds(1)).timeSource(time).build();
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt(); // a shutdown request, say
+            try {
+                timeout.call(() -> {
+                    time.advance(1, TimeUnit.SECONDS);
+                    return "late";
+                });
+            } catch (Exception expected) {
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        caller.join();
+
+        assertThat(interruptedAfter).isTrue();
+    }
+
+    @Test
     void theDeadlineIsVisibleInsideAndNestedTimeoutsNeverExceedTheOuterOne() throws Exception {
         Timeout outer = Timeout.builder("outer").timeout(Duration.ofSeconds(5)).timeSource(time).build();
         Timeout inner = Timeout.builder("inner").timeout(Duration.ofSeconds(60)).timeSource(time).build();

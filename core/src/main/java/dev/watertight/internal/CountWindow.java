@@ -82,9 +82,7 @@ final class CountWindow implements OutcomeWindow {
 
     @Override
     public Counts counts() {
-        long recorded = index;
-        int calls = (int) Math.min(recorded, size);
-        return Counts.of(calls, bad);
+        return Counts.of(Math.min(index, size), bad);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.watertight.internal;
 import dev.watertight.Bulkhead;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.Compartment;
+import dev.watertight.Deadline;
+import dev.watertight.TimeSource;
 import dev.watertight.CompartmentStats;
 import dev.watertight.RateLimitExceededException;
 import dev.watertight.RateLimiter;
@@ -105,10 +107,23 @@ public final class GuardStack implements Compartment {
             return bulkhead.call(() -> timed(task));
         }
         if (threadPool != null) {
+            long deadline = Deadline.remainingNanos(); // passed on to the pool's thread
+            CompletableFuture<T> running = threadPool.submit(() -> {
+                if (deadline == Long.MAX_VALUE) {
+                    return timed(task);
+                }
+                try (Deadline.Scope scope = Deadline.within(TimeSource.system(), deadline)) {
+                    return timed(task);
+                }
+            });
             try {
-                return threadPool.submit(() -> timed(task)).get();
+                return running.get();
             } catch (ExecutionException failed) {
                 throw unwrap(failed.getCause());
+            } catch (InterruptedException interrupted) {
+                running.cancel(true); // the caller gave up: so does the work
+                Thread.currentThread().interrupt();
+                throw interrupted;
             }
         }
         return timed(task);
@@ -157,7 +172,11 @@ public final class GuardStack implements Compartment {
         } else if (threadPool != null) {
             // The pool's thread starts the work and waits for its stage, so the thread stays
             // taken for as long as the work runs.
-            work = threadPool.submit(() -> joined(task.get()));
+            try {
+                work = threadPool.submit(() -> joined(task.get()));
+            } catch (RuntimeException refusedOrClosed) {
+                return CompletableFuture.failedFuture(refusedOrClosed);
+            }
         } else {
             try {
                 work = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage")

@@ -75,7 +75,7 @@ public final class InterruptingTimeout implements Timeout {
         if (allowed <= 0) {
             throw expired(allowed, null); // an enclosing deadline has already passed
         }
-        Expiry expiry = new Expiry(Thread.currentThread());
+        Expiry expiry = new Expiry(Thread.currentThread(), Thread.currentThread().isInterrupted());
         Future<?> timer = time.schedule(expiry, allowed);
         T result;
         try (Deadline.Scope scope = Deadline.within(time, allowed)) {
@@ -108,6 +108,9 @@ public final class InterruptingTimeout implements Timeout {
         Objects.requireNonNull(task, "task");
         calls.increment();
         long allowed = Math.min(timeoutNanos, Deadline.remainingNanos());
+        if (allowed <= 0) {
+            return CompletableFuture.failedFuture(expired(allowed, null)); // never start work past its deadline
+        }
         CompletionStage<T> stage;
         try {
             stage = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage");
@@ -127,27 +130,27 @@ public final class InterruptingTimeout implements Timeout {
      * @return the future
      */
     <T> CompletableFuture<T> within(CompletionStage<T> stage, long allowedNanos) {
-        CompletableFuture<T> result = new CompletableFuture<>();
         Duration allowed = Duration.ofNanos(Math.max(0, allowedNanos));
-        Future<?> timer = time.schedule(() -> Thread.ofVirtual().name("watertight-" + name + "-timeout").start(() -> {
-            if (result.completeExceptionally(new TaskTimeoutException(name, allowed))) {
+        Future<?>[] timer = new Future<?>[1];
+        StageMirror<T> result = StageMirror.of(stage, (value, failure) -> {
+            Future<?> scheduled = timer[0];
+            if (scheduled != null) {
+                scheduled.cancel(false); // nothing left behind in the timer's queue
+            }
+        });
+        timer[0] = time.schedule(() -> Thread.ofVirtual().name("watertight-" + name + "-timeout").start(() -> {
+            boolean expiredHere = result.completeExceptionally(new TaskTimeoutException(name, allowed));
+            // The work is cancelled whenever it is still running, even if the caller cancelled
+            // or completed the returned future first.
+            result.cancelWork(true);
+            if (expiredHere) {
                 timedOut.increment();
-                try {
-                    stage.toCompletableFuture().cancel(true);
-                } catch (UnsupportedOperationException cannotCancel) {
-                    // the stage keeps running; its outcome is ignored
-                }
                 listeners.timedOut(allowed);
             }
         }), Math.max(0, allowedNanos));
-        stage.whenComplete((value, failure) -> {
-            timer.cancel(false);
-            if (failure == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(failure);
-            }
-        });
+        if (result.isDone()) {
+            timer[0].cancel(false); // the stage completed before the timer was in place
+        }
         return result;
     }
 
@@ -184,10 +187,12 @@ public final class InterruptingTimeout implements Timeout {
         }
 
         private final Thread caller;
+        private final boolean interruptedBefore;
         private volatile int state = RUNNING;
 
-        Expiry(Thread caller) {
+        Expiry(Thread caller, boolean interruptedBefore) {
             this.caller = caller;
+            this.interruptedBefore = interruptedBefore;
         }
 
         /** The timer fired. */
@@ -214,6 +219,9 @@ public final class InterruptingTimeout implements Timeout {
                 Thread.yield();
             }
             Thread.interrupted();
+            if (interruptedBefore) {
+                caller.interrupt(); // that interrupt was not ours to clear
+            }
             return false;
         }
     }

@@ -31,7 +31,7 @@ interface OutcomeWindow {
      * @param failures of those, failures
      * @param slowCalls of those, slow calls
      */
-    record Counts(int calls, int failures, int slowCalls) {
+    record Counts(long calls, long failures, long slowCalls) {
         /** An empty window. */
         static final Counts EMPTY = new Counts(0, 0, 0);
 
@@ -39,12 +39,22 @@ interface OutcomeWindow {
          * Unpacks a failures-and-slow-calls word: failures in the low 32 bits, slow calls in the
          * high ones. The low part is read as signed, since concurrent adjustments may leave it a
          * moment below zero with a borrow taken from the high part; subtracting it first undoes
-         * the borrow.
+         * the borrow. (One packed word never counts more than 2<sup>31</sup> of either: a count
+         * window holds at most a million calls, a time-window bucket is summed into longs.)
          */
-        static Counts of(int calls, long packedBadOutcomes) {
+        static Counts of(long calls, long packedBadOutcomes) {
+            return new Counts(calls, Math.max(0, failuresOf(packedBadOutcomes)), Math.max(0, slowCallsOf(packedBadOutcomes)));
+        }
+
+        /** The failures of a packed word. */
+        static long failuresOf(long packedBadOutcomes) {
+            return (int) packedBadOutcomes;
+        }
+
+        /** The slow calls of a packed word. */
+        static long slowCallsOf(long packedBadOutcomes) {
             int failures = (int) packedBadOutcomes;
-            int slow = (int) ((packedBadOutcomes - failures) >> 32);
-            return new Counts(calls, Math.max(0, failures), Math.max(0, slow));
+            return (int) ((packedBadOutcomes - failures) >> 32);
         }
     }
 

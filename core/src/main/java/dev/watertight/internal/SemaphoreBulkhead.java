@@ -104,7 +104,8 @@ public final class SemaphoreBulkhead implements Bulkhead {
             leaveFailed();
             return CompletableFuture.failedFuture(failure);
         }
-        return PermitHoldingFuture.holding(stage, new BulkheadPermit(this));
+        BulkheadPermit permit = new BulkheadPermit(this);
+        return StageMirror.of(stage, (value, failure) -> permit.close(failure != null));
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <h2>Design</h2>
  * The span is cut into {@code buckets} buckets of equal width. Calls are counted in the current
  * bucket; when the clock passes its end, the first caller to notice installs a fresh bucket with
- * one CAS (empty periods are skipped, never allocated) and files it in a ring of the last
- * {@code buckets}. The counts of the window are the sum over the ring's buckets that ended less
+ * one CAS (empty periods are skipped, never allocated) and files it in the ring slot of its
+ * position on the time grid, replacing only an older bucket. The counts of the window are the sum over the ring's buckets that ended less
  * than a span ago. A call that picked up a bucket just before it was replaced still counts in it,
  * and that bucket stays in the ring, so nothing is lost at a boundary; the window slides by one
  * bucket width at a time.
@@ -30,13 +30,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class TimeWindow implements OutcomeWindow {
     private static final VarHandle CURRENT;
-    private static final VarHandle FILED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CURRENT = lookup.findVarHandle(TimeWindow.class, "current", Bucket.class);
-            FILED = lookup.findVarHandle(TimeWindow.class, "filed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,7 +48,7 @@ final class TimeWindow implements OutcomeWindow {
         static {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
-                CALLS = lookup.findVarHandle(Bucket.class, "calls", int.class);
+                CALLS = lookup.findVarHandle(Bucket.class, "calls", long.class);
                 BAD = lookup.findVarHandle(Bucket.class, "bad", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
@@ -59,7 +57,7 @@ final class TimeWindow implements OutcomeWindow {
 
         final long start;
         final long end;
-        private volatile int calls;
+        private volatile long calls;
         private volatile long bad;
 
         Bucket(long start, long end) {
@@ -68,7 +66,7 @@ final class TimeWindow implements OutcomeWindow {
         }
 
         void add(int outcome) {
-            CALLS.getAndAdd(this, 1);
+            CALLS.getAndAdd(this, 1L);
             if (outcome != SUCCESS) {
                 BAD.getAndAdd(this, OutcomeWindow.packedDelta(SUCCESS, outcome));
             }
@@ -79,8 +77,8 @@ final class TimeWindow implements OutcomeWindow {
     private final long spanNanos;
     private final long bucketNanos;
     private final AtomicReferenceArray<Bucket> ring;
+    private final long origin;
     private volatile Bucket current;
-    private volatile long filed;
     private volatile long lastBadOutcomeAt;
 
     TimeWindow(TimeSource time, long spanNanos, int buckets) {
@@ -89,10 +87,10 @@ final class TimeWindow implements OutcomeWindow {
         this.bucketNanos = Math.max(1, spanNanos / buckets);
         this.ring = new AtomicReferenceArray<>(buckets);
         long now = time.coarseNanoTime();
+        this.origin = now;
         Bucket first = new Bucket(now, now + bucketNanos);
         this.current = first;
         this.ring.set(0, first);
-        this.filed = 1;
         this.lastBadOutcomeAt = now - spanNanos - 1;
     }
 
@@ -122,9 +120,25 @@ final class TimeWindow implements OutcomeWindow {
             long start = stale.end + skipped * bucketNanos;
             Bucket fresh = new Bucket(start, start + bucketNanos);
             if (CURRENT.compareAndSet(this, stale, fresh)) {
-                long slot = (long) FILED.getAndAdd(this, 1L);
-                ring.set((int) (slot % ring.length()), fresh);
+                file(fresh);
                 return fresh;
+            }
+        }
+    }
+
+    /**
+     * Files a bucket in the ring slot of its position on the time grid, over an older bucket
+     * only: a filer descheduled for a long time cannot overwrite a newer bucket with its own.
+     */
+    private void file(Bucket fresh) {
+        int slot = (int) Math.floorMod((fresh.start - origin) / bucketNanos, (long) ring.length());
+        for (;;) {
+            Bucket filed = ring.get(slot);
+            if (filed != null && filed.start - fresh.start >= 0) {
+                return;
+            }
+            if (ring.compareAndSet(slot, filed, fresh)) {
+                return;
             }
         }
     }
@@ -132,16 +146,19 @@ final class TimeWindow implements OutcomeWindow {
     @Override
     public Counts counts() {
         long now = time.coarseNanoTime();
-        int calls = 0;
-        long bad = 0;
+        long calls = 0;
+        long failures = 0;
+        long slow = 0;
         for (int i = 0; i < ring.length(); i++) {
             Bucket bucket = ring.get(i);
             if (bucket != null && now - bucket.end < spanNanos && now - bucket.start >= 0) {
+                long bad = bucket.bad;
                 calls += bucket.calls;
-                bad += bucket.bad;
+                failures += Counts.failuresOf(bad);
+                slow += Counts.slowCallsOf(bad);
             }
         }
-        return Counts.of(calls, bad);
+        return new Counts(calls, Math.max(0, failures), Math.max(0, slow));
     }
 
     @Override

@@ -130,7 +130,20 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     @Override
     public State state() {
-        return phase.state;
+        return currentPhase().state;
+    }
+
+    /**
+     * The phase, moved on from OPEN to HALF_OPEN if the open period is over: a breaker that no
+     * call has visited since must not look open for ever to a health check.
+     */
+    private BreakerPhase currentPhase() {
+        BreakerPhase current = phase;
+        if (current instanceof Open open && time.coarseNanoTime() - open.until >= 0) {
+            transition(open, new HalfOpen(open.trips, time.coarseNanoTime(), halfOpenProbes, open.window));
+            return phase;
+        }
+        return current;
     }
 
     @Override
@@ -160,7 +173,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
             recordFailure(admitted, start, failure);
             throw failure;
         }
-        recordResult(admitted, start, null);
+        record(admitted, withSlowness(OutcomeWindow.SUCCESS, start)); // no result to judge
     }
 
     @Override
@@ -180,18 +193,14 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
             recordFailure(admitted, start, failure);
             return CompletableFuture.failedFuture(failure);
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        stage.whenComplete((value, failure) -> {
+        return StageMirror.of(stage, (value, failure) -> {
             if (failure == null) {
                 recordResult(admitted, start, value);
-                result.complete(value);
             } else {
                 recordFailure(admitted, start, failure instanceof CompletionException wrapped
                         && wrapped.getCause() != null ? wrapped.getCause() : failure);
-                result.completeExceptionally(failure);
             }
         });
-        return result;
     }
 
     // ---- admission -------------------------------------------------------------------------
@@ -286,7 +295,8 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private int classify(Throwable failure) {
-        if (failure instanceof CompartmentRejectedException || failure instanceof CancellationException) {
+        if (failure instanceof CompartmentRejectedException || failure instanceof CancellationException
+                || failure instanceof InterruptedException) {
             return IGNORED; // our own guards refused, or the caller gave up: nothing about the dependency
         }
         try {
@@ -335,7 +345,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private boolean ratesReachThreshold(OutcomeWindow.Counts counts) {
-        int calls = counts.calls();
+        long calls = counts.calls();
         if (calls < minimumCalls) {
             return false;
         }
@@ -403,9 +413,9 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     @Override
     public CircuitBreakerStats stats() {
-        BreakerPhase current = phase;
+        BreakerPhase current = currentPhase();
         OutcomeWindow.Counts counts = current.window.counts();
-        int calls = counts.calls();
+        long calls = counts.calls();
         boolean enough = calls >= minimumCalls && calls > 0;
         return new CircuitBreakerStats(
                 name,

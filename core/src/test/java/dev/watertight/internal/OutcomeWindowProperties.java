@@ -71,17 +71,17 @@ class OutcomeWindowProperties {
             window.record(step.outcome());
             periods.computeIfAbsent(Math.floorDiv(now - origin, width), key -> new ArrayList<>()).add(step.outcome());
 
-            // The ring keeps the latest `buckets` periods that had calls; of those, the ones that
-            // ended less than a span ago count.
+            // The ring keeps, for each slot (period mod buckets), the latest period that had calls;
+            // of those, the ones that ended less than a span ago count.
+            Map<Long, Long> latestPerSlot = new java.util.HashMap<>();
+            for (long period : periods.keySet()) {
+                latestPerSlot.merge(Math.floorMod(period, (long) buckets), period, Math::max);
+            }
             List<Integer> counted = new ArrayList<>();
-            int kept = 0;
-            for (Map.Entry<Long, List<Integer>> period : periods.descendingMap().entrySet()) {
-                if (kept++ == buckets) {
-                    break;
-                }
-                long end = origin + (period.getKey() + 1) * width;
+            for (long period : latestPerSlot.values()) {
+                long end = origin + (period + 1) * width;
                 if (now - end < span) {
-                    counted.addAll(period.getValue());
+                    counted.addAll(periods.get(period));
                 }
             }
             assertThat(window.counts()).isEqualTo(countsOf(counted));

@@ -159,6 +159,8 @@ public interface Bulkhead {
      *
      * @param maxConcurrent the new limit, at least 1
      * @throws IllegalArgumentException if the limit is out of range
+     * @throws UnsupportedOperationException for a bulkhead on a {@link SharedCapacity} share,
+     *     whose limit is the share's ceiling
      */
     void resize(int maxConcurrent);
 
@@ -204,10 +206,31 @@ public interface Bulkhead {
         private Duration maxWait = Duration.ZERO;
         private boolean fair;
         private boolean writableStackTrace;
+        private SharedCapacity.Share share;
+        private boolean maxConcurrentSet;
         private final List<CompartmentListener> listeners = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Settings.name(name);
+        }
+
+        /**
+         * Takes the permits from a share of a {@link SharedCapacity} instead of the bulkhead's
+         * own: the limit is the share's ceiling, the share's reservation is guaranteed, and what
+         * the other shares leave unreserved may be borrowed.
+         *
+         * <pre>{@code
+         * SharedCapacity workers = SharedCapacity.builder("workers", 20)
+         *         .share("orders", 5, 15).share("users", 5, 15).share("reports", 5, 10).build();
+         * Bulkhead orders = Bulkhead.builder("orders").share(workers.share("orders")).build();
+         * }</pre>
+         *
+         * @param share the share; its bulkhead cannot be resized
+         * @return this builder
+         */
+        public Builder share(SharedCapacity.Share share) {
+            this.share = Objects.requireNonNull(share, "share must not be null");
+            return this;
         }
 
         /**
@@ -218,6 +241,7 @@ public interface Bulkhead {
          */
         public Builder maxConcurrent(int maxConcurrent) {
             this.maxConcurrent = Settings.atLeast("maxConcurrent", maxConcurrent, 1);
+            this.maxConcurrentSet = true;
             return this;
         }
 
@@ -274,8 +298,9 @@ public interface Bulkhead {
          * @return a new bulkhead with all permits free
          */
         public Bulkhead build() {
+            int limit = share != null && !maxConcurrentSet ? share.ceiling() : maxConcurrent;
             return new SemaphoreBulkhead(
-                    new BulkheadConfig(name, maxConcurrent, maxWait, fair, writableStackTrace, listeners));
+                    new BulkheadConfig(name, limit, maxWait, fair, writableStackTrace, listeners, share));
         }
     }
 }

@@ -17,12 +17,14 @@ public final class BulkheadFullException extends CompartmentRejectedException {
     /** What kind of compartment refused the call; it shapes the message. */
     private enum Kind {
         BULKHEAD,
-        THREAD_POOL
+        THREAD_POOL,
+        SHARE
     }
 
     private final Kind kind;
     private final int limit;
-    private final int queueCapacity;
+    /** The queue capacity of a thread pool, or the permits held by a bulkhead on a share. */
+    private final int queueCapacityOrHeld;
     private final long waitedNanos;
     private final long maxWaitNanos;
     private final boolean interrupted;
@@ -31,7 +33,7 @@ public final class BulkheadFullException extends CompartmentRejectedException {
             Kind kind,
             String compartment,
             int limit,
-            int queueCapacity,
+            int queueCapacityOrHeld,
             long waitedNanos,
             long maxWaitNanos,
             boolean interrupted,
@@ -39,7 +41,7 @@ public final class BulkheadFullException extends CompartmentRejectedException {
         super(compartment, captureStackTrace);
         this.kind = kind;
         this.limit = limit;
-        this.queueCapacity = queueCapacity;
+        this.queueCapacityOrHeld = queueCapacityOrHeld;
         this.waitedNanos = waitedNanos;
         this.maxWaitNanos = maxWaitNanos;
         this.interrupted = interrupted;
@@ -89,9 +91,38 @@ public final class BulkheadFullException extends CompartmentRejectedException {
         return limit;
     }
 
-    /** For a thread pool, its queue capacity; zero for a semaphore bulkhead. */
+    /** For a thread pool, its queue capacity; zero otherwise. */
     public int queueCapacity() {
-        return queueCapacity;
+        return kind == Kind.THREAD_POOL ? queueCapacityOrHeld : 0;
+    }
+
+    /**
+     * A bulkhead on a {@link SharedCapacity} share may be full below its ceiling, when the rest of
+     * the capacity is in use or reserved by others: the permits it held when refused.
+     *
+     * @return the permits held, or {@link #limit()} for a bulkhead with its own permits
+     */
+    public int held() {
+        return kind == Kind.SHARE ? queueCapacityOrHeld : limit;
+    }
+
+    /**
+     * A bulkhead on a share of a {@link SharedCapacity} that had no permit for the caller.
+     *
+     * @param compartment the compartment's name
+     * @param held the permits it held
+     * @param ceiling its share's ceiling
+     * @param waitedNanos how long the caller waited
+     * @param maxWaitNanos how long it was allowed to wait
+     * @param interrupted whether the wait ended by an interrupt
+     * @param captureStackTrace whether to record the stack
+     * @return the exception to throw
+     */
+    public static BulkheadFullException ofShare(
+            String compartment, int held, int ceiling, long waitedNanos, long maxWaitNanos,
+            boolean interrupted, boolean captureStackTrace) {
+        return new BulkheadFullException(
+                Kind.SHARE, compartment, ceiling, held, waitedNanos, maxWaitNanos, interrupted, captureStackTrace);
     }
 
     /** How long the caller waited before it was refused, in nanoseconds; zero for fail-fast. */
@@ -108,7 +139,16 @@ public final class BulkheadFullException extends CompartmentRejectedException {
     protected String describe() {
         if (kind == Kind.THREAD_POOL) {
             return "ThreadPoolBulkhead '" + compartment() + "' is full: all " + limit
-                    + " threads busy and its queue of " + queueCapacity + " full";
+                    + " threads busy and its queue of " + queueCapacityOrHeld + " full";
+        }
+        if (kind == Kind.SHARE && !interrupted) {
+            String held = queueCapacityOrHeld < limit
+                    ? "it holds " + queueCapacityOrHeld + " permits of its ceiling " + limit
+                            + " and the rest of the shared capacity is in use or reserved by others"
+                    : "all " + limit + " permits of its ceiling in use";
+            return "Bulkhead '" + compartment() + "' is full: " + held + ", "
+                    + (maxWaitNanos == 0 ? "rejected without waiting" : "waited " + millis(waitedNanos)
+                            + " (maxWait " + millis(maxWaitNanos) + ")");
         }
         if (interrupted) {
             return "Bulkhead '" + compartment() + "' refused the call: the caller was interrupted after"

@@ -124,7 +124,8 @@ class ThreadPoolBulkheadTest {
         assertThat(stats.submitted()).isEqualTo(2);
         assertThat(stats.succeeded()).isEqualTo(1);
         assertThat(stats.failed()).isEqualTo(1);
-        assertThat(stats.activeThreads()).isZero();
+        // The worker lets go of its task just after completing the future, so this one may lag.
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().activeThreads() == 0);
     }
 
     @Test

@@ -66,7 +66,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and passes any wake-up it received on to the next waiter (failsafe #393 lost a permit for good
  * per timed-out waiter); a resize never invalidates or double-counts a held permit.
  */
-public final class PermitSync {
+public final class PermitSync implements BulkheadPermits {
     private final Sync sync;
 
     // Written only by resize(), under resizeLock; read by snapshots under resizeSequence.
@@ -93,6 +93,7 @@ public final class PermitSync {
      *
      * @return whether a permit was taken
      */
+    @Override
     public boolean tryAcquire() {
         return sync.tryTake();
     }
@@ -104,6 +105,7 @@ public final class PermitSync {
      * @return whether a permit was taken
      * @throws InterruptedException if interrupted before a permit was taken (none is taken then)
      */
+    @Override
     public boolean tryAcquire(long timeoutNanos) throws InterruptedException {
         return sync.tryAcquireSharedNanos(1, timeoutNanos);
     }
@@ -118,6 +120,7 @@ public final class PermitSync {
     }
 
     /** Gives one permit back and wakes the first waiter, if any. */
+    @Override
     public void release() {
         sync.releaseShared(1);
     }
@@ -127,6 +130,7 @@ public final class PermitSync {
      *
      * @param newLimit the new limit, at least 1
      */
+    @Override
     public void resize(int newLimit) {
         resizeLock.lock();
         try {
@@ -154,6 +158,7 @@ public final class PermitSync {
      *
      * @return the limit in force at one instant during the call
      */
+    @Override
     public int limit() {
         for (;;) {
             long sequence = resizeSequence;
@@ -170,6 +175,7 @@ public final class PermitSync {
     }
 
     /** Threads waiting for a permit now; walks the queue, so meant for stats. */
+    @Override
     public int waiting() {
         return sync.getQueueLength();
     }
@@ -184,6 +190,7 @@ public final class PermitSync {
      *
      * @return permits taken ever, given back ever, in use now, and the limit, all consistent
      */
+    @Override
     public Counts snapshot() {
         for (int attempt = 0; ; attempt++) {
             long sequence = resizeSequence;

@@ -5,6 +5,7 @@ import dev.watertight.BulkheadConfig;
 import dev.watertight.BulkheadFullException;
 import dev.watertight.BulkheadStats;
 import dev.watertight.Deadline;
+import dev.watertight.SharedCapacity;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
 public final class SemaphoreBulkhead implements Bulkhead {
     private final BulkheadConfig config;
     private final String name;
-    private final PermitSync permits;
+    private final BulkheadPermits permits;
+    private final SharedCapacity.Share share;
     private final long maxWaitNanos;
     private final boolean writableStackTrace;
     private final Listeners listeners;
@@ -40,7 +42,10 @@ public final class SemaphoreBulkhead implements Bulkhead {
     public SemaphoreBulkhead(BulkheadConfig config) {
         this.config = config;
         this.name = config.name();
-        this.permits = new PermitSync(config.maxConcurrent(), config.fair());
+        this.share = config.share();
+        this.permits = config.share() != null
+                ? new SharePermits(config.share())
+                : new PermitSync(config.maxConcurrent(), config.fair());
         this.maxWaitNanos = config.maxWait().toNanos();
         this.writableStackTrace = config.writableStackTrace();
         this.listeners = new Listeners(name, config.listeners());
@@ -182,8 +187,10 @@ public final class SemaphoreBulkhead implements Bulkhead {
 
     private BulkheadFullException reject(long waitedNanos, boolean interrupted) {
         rejected.increment();
-        BulkheadFullException rejection = BulkheadFullException.ofBulkhead(
-                name, permits.limit(), waitedNanos, maxWaitNanos, interrupted, writableStackTrace);
+        BulkheadFullException rejection = share == null
+                ? BulkheadFullException.ofBulkhead(name, permits.limit(), waitedNanos, maxWaitNanos, interrupted, writableStackTrace)
+                : BulkheadFullException.ofShare(name, share.inUse(), share.ceiling(), waitedNanos, maxWaitNanos,
+                        interrupted, writableStackTrace);
         listeners.rejected(rejection);
         return rejection;
     }

@@ -7,7 +7,9 @@ One table per benchmark class and thread count. Columns: the score with its 99.9
 allocation per operation (gc.alloc.rate.norm, present when run with -prof gc), and the ratio to
 the anchor measured in the same class at the same thread count:
   - GuardedCallBenchmark, RejectionBenchmark: the unfair JDK Semaphore (jdkSemaphoreUnfair);
-  - ThreadPoolBenchmark: the raw ThreadPoolExecutor of the same kind (latencyExecutor, batchExecutor).
+  - ThreadPoolBenchmark: the raw ThreadPoolExecutor of the same kind (latencyExecutor, batchExecutor);
+  - SharedCapacityBenchmark: the unfair JDK Semaphore (jdkSemaphoreUnfair);
+  - JdbcCompartmentBenchmark: HikariCP without a compartment (hikariDirect).
 The ratio is always a ratio of time per operation, so above 1 means slower than the anchor,
 also for throughput scores.
 """
@@ -24,8 +26,10 @@ PACKAGE = "dev.watertight.benchmarks."
 
 def anchor_of(cls, method):
     """The method that a row is compared with, or None."""
-    if cls in ("GuardedCallBenchmark", "RejectionBenchmark"):
+    if cls in ("GuardedCallBenchmark", "RejectionBenchmark", "SharedCapacityBenchmark"):
         return "jdkSemaphoreUnfair"
+    if cls == "JdbcCompartmentBenchmark":
+        return "hikariDirect"
     if cls == "ThreadPoolBenchmark":
         for prefix in ("latency", "batch"):
             if method.startswith(prefix):

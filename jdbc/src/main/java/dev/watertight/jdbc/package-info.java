@@ -1,0 +1,7 @@
+/**
+ * Connection compartments: each role of a service (reads, writes, analytics) gets its own share of
+ * the database's connections, over one physical pool with quotas and reservations, or over a pool
+ * of its own, each behind a plain {@link javax.sql.DataSource}. Start at
+ * {@link dev.watertight.jdbc.ConnectionCompartments}.
+ */
+package dev.watertight.jdbc;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A capacity (connections, permits) shared by named compartments, each with a guaranteed
@@ -112,13 +111,12 @@ public final class SharedCapacity {
 
     /**
      * One compartment's share of a {@link SharedCapacity}. Each unit taken must be released
-     * exactly once. Thread-safe.
+     * exactly once. Refusals are counted by the compartment that uses the share. Thread-safe.
      */
     public static final class Share {
         private final SharedCapacity capacity;
         private final String name;
         private final CapacityLedger.Account account;
-        private final LongAdder refused = new LongAdder();
 
         private Share(SharedCapacity capacity, String name, CapacityLedger.Account account) {
             this.capacity = capacity;
@@ -156,37 +154,25 @@ public final class SharedCapacity {
             return account.waiting();
         }
 
-        /** Times a unit was refused to this share (a try that found none, or a wait that timed out). */
-        public long refused() {
-            return refused.sum();
-        }
-
         /**
          * Takes a unit if one is free for this share now; never waits.
          *
          * @return whether a unit was taken
          */
         public boolean tryAcquire() {
-            if (account.tryTake()) {
-                return true;
-            }
-            refused.increment();
-            return false;
+            return account.tryTake();
         }
 
         /**
-         * Takes a unit, waiting up to the timeout, in arrival order with this share's other waiters.
+         * Takes a unit, waiting up to the timeout. Waiters are woken in arrival order; a caller that
+         * arrives while a unit is free takes it at once, as with an unfair {@code Semaphore}.
          *
          * @param timeoutNanos how long to wait; zero or less means not at all
          * @return whether a unit was taken
          * @throws InterruptedException if interrupted while waiting; nothing is taken then
          */
         public boolean tryAcquire(long timeoutNanos) throws InterruptedException {
-            if (account.tryTake(timeoutNanos)) {
-                return true;
-            }
-            refused.increment();
-            return false;
+            return account.tryTake(timeoutNanos);
         }
 
         /** Gives one unit back. Call exactly once per unit taken. */

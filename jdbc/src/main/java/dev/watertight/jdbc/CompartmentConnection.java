@@ -30,11 +30,13 @@ import java.util.concurrent.ScheduledFuture;
  * <p>The first of {@link #close()}, {@link #abort(Executor)} or a forced reclaim wins a CAS on
  * {@code state}; only the winner closes the physical connection and releases the quota. So a
  * double close, a close from another thread racing the owner's, and a close after the physical
- * connection died all release exactly one unit, and none of them throws. After that, every method but {@code close},
- * {@code isClosed} and {@code isValid} fails with SQLState 08003, as a closed connection does.
+ * connection died all release exactly one unit, and none of them throws. After that, the
+ * connection's methods fail with SQLState 08003, as a closed connection's do (not counted as a
+ * connection failure: it is the caller's mistake); {@code isClosed} answers true and
+ * {@code isValid} false. Statements made before keep the physical statement's own behaviour.
  *
- * <p>Every {@link SQLException} passing through (here or in a statement, see
- * {@link StatementObserver}) is shown to the compartment, which counts a connection failure at
+ * <p>Every {@link SQLException} passing through (here, or in a statement, result set or metadata
+ * it made, see {@link JdbcObserver}) is shown to the compartment, which counts a connection failure at
  * most once per borrowed connection and leaves application errors alone. Exceptions are rethrown
  * untouched.
  */
@@ -57,7 +59,7 @@ final class CompartmentConnection implements Connection {
 
     private final ConnectionCompartment compartment;
     private final Connection physical;
-    private volatile int state = OPEN;
+    private volatile int state; // OPEN; no initializer, which would cost a volatile store per borrow
     private volatile boolean broken;
     /** Set by leak detection only; read when the connection goes back. */
     private volatile ScheduledFuture<?> leakCheck;
@@ -85,21 +87,31 @@ final class CompartmentConnection implements Connection {
     /**
      * Takes the connection away from a holder that kept it past the leak threshold: aborts the
      * physical connection (so the database stops its work and the pool discards it), closes it and
-     * gives the quota back. Does nothing if the holder closed it first.
+     * gives the quota back.
+     *
+     * @return whether it was taken; false if the holder closed it first
      */
-    void reclaim(Executor inline) {
+    boolean reclaim(Executor inline) {
         if (!STATE.compareAndSet(this, OPEN, RECLAIMED)) {
-            return;
+            return false;
         }
         try {
             physical.abort(inline);
-        } catch (SQLException | RuntimeException ignored) {
-            // the connection is being thrown away; the close below still returns it to the pool
+        } catch (Throwable ignored) {
+            // a driver without abort, or one that fails: the connection is thrown away all the same
+        } finally {
+            closeAndReturn();
         }
+        return true;
+    }
+
+    /** Closes the physical connection whatever happens, then gives the quota back. */
+    private void closeAndReturn() {
         try {
             physical.close();
-        } catch (SQLException | RuntimeException ignored) {
-            // as above
+        } catch (Throwable e) {
+            markBroken();
+            compartment.discard(physical);
         } finally {
             compartment.returned(this);
         }
@@ -124,7 +136,8 @@ final class CompartmentConnection implements Connection {
         }
     }
 
-    private Connection physical() throws SQLException {
+    /** The physical connection, or a 08003 failure if this one is closed (not counted: it is the caller's error). */
+    private Connection open() throws SQLException {
         if (state != OPEN) {
             throw new SQLException(state == RECLAIMED
                     ? "this connection of compartment '" + compartment.name() + "' was reclaimed: it was held longer than "
@@ -141,19 +154,16 @@ final class CompartmentConnection implements Connection {
      */
     @Override
     public void close() {
-        if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
-            return; // closed already, by this holder, another thread or a reclaim
-        }
-        try {
-            physical.close();
-        } catch (SQLException | RuntimeException e) {
-            markBroken();
-            compartment.discard(physical);
-        } finally {
-            compartment.returned(this);
+        if (STATE.compareAndSet(this, OPEN, CLOSED)) {
+            closeAndReturn(); // only the first close, by this holder, another thread or a reclaim
         }
     }
 
+    /**
+     * Aborts the physical connection through the executor, then closes it (returning it to its
+     * pool, which discards it) and gives the quota back, also through the executor, so the caller
+     * never blocks on a stuck connection.
+     */
     @Override
     public void abort(Executor executor) throws SQLException {
         if (executor == null) {
@@ -164,24 +174,25 @@ final class CompartmentConnection implements Connection {
         }
         try {
             physical.abort(executor);
-            physical.close();
-        } catch (SQLException e) {
-            throw observed(e);
-        } finally {
-            compartment.returned(this);
+        } catch (Throwable e) {
+            closeAndReturn();
+            throw e instanceof SQLException sql ? observed(sql) : new SQLException("abort failed", "08003", e);
+        }
+        try {
+            executor.execute(this::closeAndReturn);
+        } catch (RuntimeException rejected) {
+            closeAndReturn();
         }
     }
 
+    /**
+     * Whether this handle is closed (by {@code close}, {@code abort} or a reclaim). Like a pool's
+     * own handles, it does not ask the physical connection: a handle whose connection died is
+     * still open until it is closed, so that closing it gives the quota back.
+     */
     @Override
-    public boolean isClosed() throws SQLException {
-        if (state != OPEN) {
-            return true;
-        }
-        try {
-            return physical.isClosed();
-        } catch (SQLException e) {
-            throw observed(e);
-        }
+    public boolean isClosed() {
+        return state != OPEN;
     }
 
     @Override
@@ -198,34 +209,40 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        Connection open = openForClientInfo();
         try {
-            physical().setClientInfo(name, value);
+            open.setClientInfo(name, value);
         } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+            throw (SQLClientInfoException) observed(e);
         }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        Connection open = openForClientInfo();
         try {
-            physical().setClientInfo(properties);
+            open.setClientInfo(properties);
         } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+            throw (SQLClientInfoException) observed(e);
+        }
+    }
+
+    private Connection openForClientInfo() throws SQLClientInfoException {
+        try {
+            return open();
+        } catch (SQLException closed) {
+            throw new SQLClientInfoException(closed.getMessage(), closed.getSQLState(), 0, Map.of(), closed);
         }
     }
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : physical().unwrap(iface);
+        return iface.isInstance(this) ? iface.cast(this) : open().unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || physical().isWrapperFor(iface);
+        return iface.isInstance(this) || open().isWrapperFor(iface);
     }
 
     @Override
@@ -237,8 +254,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Statement createStatement() throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(Statement.class, physical().createStatement(), this);
+            return JdbcObserver.wrap(Statement.class, open.createStatement(), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -246,8 +264,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -255,8 +274,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(CallableStatement.class, physical().prepareCall(sql), this);
+            return JdbcObserver.wrap(CallableStatement.class, open.prepareCall(sql), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -264,8 +284,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
+        Connection open = open();
         try {
-            return physical().nativeSQL(sql);
+            return open.nativeSQL(sql);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -273,8 +294,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
+        Connection open = open();
         try {
-            physical().setAutoCommit(autoCommit);
+            open.setAutoCommit(autoCommit);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -282,8 +304,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public boolean getAutoCommit() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getAutoCommit();
+            return open.getAutoCommit();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -291,8 +314,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void commit() throws SQLException {
+        Connection open = open();
         try {
-            physical().commit();
+            open.commit();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -300,8 +324,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void rollback() throws SQLException {
+        Connection open = open();
         try {
-            physical().rollback();
+            open.rollback();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -309,8 +334,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getMetaData();
+            return JdbcObserver.wrap(DatabaseMetaData.class, open.getMetaData(), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -318,8 +344,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
+        Connection open = open();
         try {
-            physical().setReadOnly(readOnly);
+            open.setReadOnly(readOnly);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -327,8 +354,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public boolean isReadOnly() throws SQLException {
+        Connection open = open();
         try {
-            return physical().isReadOnly();
+            return open.isReadOnly();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -336,8 +364,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
+        Connection open = open();
         try {
-            physical().setCatalog(catalog);
+            open.setCatalog(catalog);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -345,8 +374,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public String getCatalog() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getCatalog();
+            return open.getCatalog();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -354,8 +384,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
+        Connection open = open();
         try {
-            physical().setTransactionIsolation(level);
+            open.setTransactionIsolation(level);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -363,8 +394,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public int getTransactionIsolation() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getTransactionIsolation();
+            return open.getTransactionIsolation();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -372,8 +404,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getWarnings();
+            return open.getWarnings();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -381,8 +414,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void clearWarnings() throws SQLException {
+        Connection open = open();
         try {
-            physical().clearWarnings();
+            open.clearWarnings();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -390,8 +424,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(Statement.class, physical().createStatement(resultSetType, resultSetConcurrency), this);
+            return JdbcObserver.wrap(Statement.class, open.createStatement(resultSetType, resultSetConcurrency), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -399,8 +434,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql, resultSetType, resultSetConcurrency), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql, resultSetType, resultSetConcurrency), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -408,8 +444,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(CallableStatement.class, physical().prepareCall(sql, resultSetType, resultSetConcurrency), this);
+            return JdbcObserver.wrap(CallableStatement.class, open.prepareCall(sql, resultSetType, resultSetConcurrency), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -417,8 +454,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getTypeMap();
+            return open.getTypeMap();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -426,8 +464,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        Connection open = open();
         try {
-            physical().setTypeMap(map);
+            open.setTypeMap(map);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -435,8 +474,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
+        Connection open = open();
         try {
-            physical().setHoldability(holdability);
+            open.setHoldability(holdability);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -444,8 +484,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public int getHoldability() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getHoldability();
+            return open.getHoldability();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -453,8 +494,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
+        Connection open = open();
         try {
-            return physical().setSavepoint();
+            return open.setSavepoint();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -462,8 +504,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
+        Connection open = open();
         try {
-            return physical().setSavepoint(name);
+            return open.setSavepoint(name);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -471,8 +514,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
+        Connection open = open();
         try {
-            physical().rollback(savepoint);
+            open.rollback(savepoint);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -480,8 +524,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        Connection open = open();
         try {
-            physical().releaseSavepoint(savepoint);
+            open.releaseSavepoint(savepoint);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -489,8 +534,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(Statement.class, physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability), this);
+            return JdbcObserver.wrap(Statement.class, open.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -498,8 +544,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -507,8 +554,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(CallableStatement.class, physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+            return JdbcObserver.wrap(CallableStatement.class, open.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -516,8 +564,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql, autoGeneratedKeys), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql, autoGeneratedKeys), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -525,8 +574,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql, columnIndexes), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql, columnIndexes), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -534,8 +584,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        Connection open = open();
         try {
-            return StatementObserver.wrap(PreparedStatement.class, physical().prepareStatement(sql, columnNames), this);
+            return JdbcObserver.wrap(PreparedStatement.class, open.prepareStatement(sql, columnNames), this, null);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -543,8 +594,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Clob createClob() throws SQLException {
+        Connection open = open();
         try {
-            return physical().createClob();
+            return open.createClob();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -552,8 +604,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Blob createBlob() throws SQLException {
+        Connection open = open();
         try {
-            return physical().createBlob();
+            return open.createBlob();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -561,8 +614,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public NClob createNClob() throws SQLException {
+        Connection open = open();
         try {
-            return physical().createNClob();
+            return open.createNClob();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -570,8 +624,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
+        Connection open = open();
         try {
-            return physical().createSQLXML();
+            return open.createSQLXML();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -579,8 +634,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public String getClientInfo(String name) throws SQLException {
+        Connection open = open();
         try {
-            return physical().getClientInfo(name);
+            return open.getClientInfo(name);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -588,8 +644,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Properties getClientInfo() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getClientInfo();
+            return open.getClientInfo();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -597,8 +654,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        Connection open = open();
         try {
-            return physical().createArrayOf(typeName, elements);
+            return open.createArrayOf(typeName, elements);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -606,8 +664,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public Struct createStruct(String typeName, Object[] elements) throws SQLException {
+        Connection open = open();
         try {
-            return physical().createStruct(typeName, elements);
+            return open.createStruct(typeName, elements);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -615,8 +674,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setSchema(String schema) throws SQLException {
+        Connection open = open();
         try {
-            physical().setSchema(schema);
+            open.setSchema(schema);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -624,8 +684,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public String getSchema() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getSchema();
+            return open.getSchema();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -633,8 +694,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        Connection open = open();
         try {
-            physical().setNetworkTimeout(executor, milliseconds);
+            open.setNetworkTimeout(executor, milliseconds);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -642,8 +704,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public int getNetworkTimeout() throws SQLException {
+        Connection open = open();
         try {
-            return physical().getNetworkTimeout();
+            return open.getNetworkTimeout();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -651,8 +714,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void beginRequest() throws SQLException {
+        Connection open = open();
         try {
-            physical().beginRequest();
+            open.beginRequest();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -660,8 +724,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void endRequest() throws SQLException {
+        Connection open = open();
         try {
-            physical().endRequest();
+            open.endRequest();
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -669,8 +734,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey superShardingKey, int timeout) throws SQLException {
+        Connection open = open();
         try {
-            return physical().setShardingKeyIfValid(shardingKey, superShardingKey, timeout);
+            return open.setShardingKeyIfValid(shardingKey, superShardingKey, timeout);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -678,8 +744,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public boolean setShardingKeyIfValid(ShardingKey shardingKey, int timeout) throws SQLException {
+        Connection open = open();
         try {
-            return physical().setShardingKeyIfValid(shardingKey, timeout);
+            return open.setShardingKeyIfValid(shardingKey, timeout);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -687,8 +754,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setShardingKey(ShardingKey shardingKey, ShardingKey superShardingKey) throws SQLException {
+        Connection open = open();
         try {
-            physical().setShardingKey(shardingKey, superShardingKey);
+            open.setShardingKey(shardingKey, superShardingKey);
         } catch (SQLException e) {
             throw observed(e);
         }
@@ -696,8 +764,9 @@ final class CompartmentConnection implements Connection {
 
     @Override
     public void setShardingKey(ShardingKey shardingKey) throws SQLException {
+        Connection open = open();
         try {
-            physical().setShardingKey(shardingKey);
+            open.setShardingKey(shardingKey);
         } catch (SQLException e) {
             throw observed(e);
         }

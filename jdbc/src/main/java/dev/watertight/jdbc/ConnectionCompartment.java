@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,12 +32,14 @@ import javax.sql.DataSource;
  * {@link ConnectionCompartmentUnavailableException}. Everything the application's SQL throws
  * passes through untouched.
  *
- * <p>Cost: taking a unit within the reservation is one CAS and no clock read; the connection
- * handed out is one small wrapper object. Thread-safe.
+ * <p>Cost: taking a unit within the reservation is one CAS and no clock read (borrowing beyond
+ * it adds one CAS on the pool's count of borrowed units); the connection handed out is one small
+ * wrapper object, and one striped counter counts it. Thread-safe.
  */
 public final class ConnectionCompartment implements DataSource {
     private final String name;
     private final String pool;
+    private final boolean dedicated;
     private final DataSource dataSource;
     private final SharedCapacity.Share share;
     private final long acquireTimeoutNanos;
@@ -49,16 +52,18 @@ public final class ConnectionCompartment implements DataSource {
     private final LongAdder waitedAndGranted = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final LongAdder poolFailures = new LongAdder();
+    private final LongAdder otherFailures = new LongAdder();
     private final LongAdder brokenConnections = new LongAdder();
     private final LongAdder leaks = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
     private final AcquireWaits waits = new AcquireWaits();
 
-    ConnectionCompartment(String name, String pool, DataSource dataSource, SharedCapacity.Share share,
+    ConnectionCompartment(String name, String pool, boolean dedicated, DataSource dataSource, SharedCapacity.Share share,
             Duration acquireTimeout, Duration leakThreshold, boolean reclaimLeaks,
             ScheduledExecutorService leakTimer, Consumer<ConnectionLeak> leakListener) {
         this.name = name;
         this.pool = pool;
+        this.dedicated = dedicated;
         this.dataSource = dataSource;
         this.share = share;
         this.acquireTimeoutNanos = acquireTimeout.toNanos();
@@ -137,19 +142,28 @@ public final class ConnectionCompartment implements DataSource {
             throw refused(System.nanoTime() - start, true);
         }
         long waited = System.nanoTime() - start;
-        waits.recordWait(waited);
         if (!granted) {
+            waits.recordWait(waited);
             throw refused(waited, false);
         }
-        waitedAndGranted.increment();
+        try {
+            waits.recordWait(waited);
+            waitedAndGranted.increment();
+        } catch (Throwable e) {
+            share.release(); // nothing may stand between a grant and its release
+            throw e;
+        }
     }
 
     private ConnectionCompartmentExhaustedException refused(long waitedNanos, boolean interrupted) {
-        acquireTimeouts.increment();
-        return new ConnectionCompartmentExhaustedException(
-                name, pool, share.ceiling(), share.inUse(), waitedNanos, acquireTimeoutNanos, interrupted);
+        if (!interrupted) {
+            acquireTimeouts.increment();
+        }
+        return new ConnectionCompartmentExhaustedException(name, pool, dedicated, share.ceiling(), share.inUse(),
+                waitedNanos, acquireTimeoutNanos, interrupted);
     }
 
+    /** Takes the physical connection for a granted unit; on any failure the unit goes back. */
     private Connection connect(String user, String password, boolean asUser) throws SQLException {
         Connection physical;
         try {
@@ -157,40 +171,61 @@ public final class ConnectionCompartment implements DataSource {
             if (physical == null) {
                 throw new SQLException("pool '" + pool + "' returned no connection", "08001");
             }
+        } catch (SQLFeatureNotSupportedException e) {
+            share.release();
+            otherFailures.increment();
+            throw e; // the pool does not do this (HikariCP has no per-user connections): not a connection failure
         } catch (SQLException e) {
             share.release();
             poolFailures.increment();
             throw new ConnectionCompartmentUnavailableException(name, pool, e);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             share.release();
-            poolFailures.increment();
+            otherFailures.increment();
             throw e;
         }
-        acquired.increment();
-        CompartmentConnection connection = new CompartmentConnection(this, physical);
-        if (leakThresholdNanos > 0) {
-            watch(connection);
+        try {
+            CompartmentConnection connection = new CompartmentConnection(this, physical);
+            if (leakThresholdNanos > 0) {
+                watch(connection);
+            }
+            acquired.increment();
+            return connection;
+        } catch (Throwable e) {
+            try {
+                physical.close();
+            } catch (Throwable ignored) {
+                // the failure above is the one to report
+            } finally {
+                share.release();
+                otherFailures.increment();
+            }
+            throw e;
         }
-        return connection;
     }
 
     private void watch(CompartmentConnection connection) {
-        Thread borrower = Thread.currentThread();
-        ConnectionLeak.BorrowSite site = new ConnectionLeak.BorrowSite(name, borrower.getName());
+        String borrower = Thread.currentThread().getName();
+        ConnectionLeak.BorrowSite site = new ConnectionLeak.BorrowSite(name, borrower);
         long borrowedAt = System.nanoTime();
-        connection.watchForLeak(leakTimer.schedule(
-                () -> reportLeak(connection, borrower.getName(), site, borrowedAt), leakThresholdNanos, TimeUnit.NANOSECONDS));
+        try {
+            connection.watchForLeak(leakTimer.schedule(
+                    () -> reportLeak(connection, borrower, site, borrowedAt), leakThresholdNanos, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException closed) {
+            // the compartments were closed, which stops leak detection; the connection is fine
+        }
     }
 
     private void reportLeak(CompartmentConnection connection, String borrower, Throwable site, long borrowedAt) {
         if (!connection.isOpen()) {
             return;
         }
+        boolean taken = reclaimLeaks && connection.reclaim(Runnable::run);
+        if (reclaimLeaks && !taken) {
+            return; // its holder closed it just now: not a leak after all
+        }
         leaks.increment();
-        boolean taken = false;
-        if (reclaimLeaks) {
-            connection.reclaim(Runnable::run);
-            taken = true;
+        if (taken) {
             reclaimed.increment();
         }
         try {
@@ -202,9 +237,11 @@ public final class ConnectionCompartment implements DataSource {
 
     /** Called exactly once per connection handed out, by whoever closed it first. */
     void returned(CompartmentConnection connection) {
-        var check = connection.leakCheck();
-        if (check != null) {
-            check.cancel(false);
+        if (leakThresholdNanos > 0) {
+            var check = connection.leakCheck();
+            if (check != null) {
+                check.cancel(false);
+            }
         }
         share.release();
     }
@@ -236,8 +273,8 @@ public final class ConnectionCompartment implements DataSource {
         long timeouts = acquireTimeouts.sum();
         long failures = poolFailures.sum();
         long handedOut = acquired.sum();
-        // Every grant ends as a connection handed out or a pool failure; those that waited were recorded.
-        long immediate = Math.max(0, handedOut + failures - waitedAndGranted.sum());
+        // Every grant ends as a connection handed out or a failure; those that waited were recorded.
+        long immediate = Math.max(0, handedOut + failures + otherFailures.sum() - waitedAndGranted.sum());
         var percentiles = waits.percentiles(immediate);
         return new ConnectionCompartmentStats(
                 name, pool, share.ceiling(), share.reserved(), share.inUse(), share.waiting(),

@@ -23,9 +23,9 @@ public final class ConnectionCompartmentExhaustedException extends SQLTransientC
     private final long waitedNanos;
 
     ConnectionCompartmentExhaustedException(
-            String compartment, String pool, int limit, int inUse, long waitedNanos, long acquireTimeoutNanos,
-            boolean interrupted) {
-        super(describe(compartment, pool, limit, inUse, waitedNanos, acquireTimeoutNanos, interrupted), null, 0,
+            String compartment, String pool, boolean dedicated, int limit, int inUse, long waitedNanos,
+            long acquireTimeoutNanos, boolean interrupted) {
+        super(describe(compartment, pool, dedicated, limit, inUse, waitedNanos, acquireTimeoutNanos, interrupted), null, 0,
                 BulkheadFullException.ofShare(compartment, inUse, limit, waitedNanos, acquireTimeoutNanos, interrupted, false));
         this.compartment = compartment;
         this.pool = pool;
@@ -34,9 +34,10 @@ public final class ConnectionCompartmentExhaustedException extends SQLTransientC
         this.waitedNanos = waitedNanos;
     }
 
-    private static String describe(String compartment, String pool, int limit, int inUse, long waitedNanos,
-            long acquireTimeoutNanos, boolean interrupted) {
-        String why = inUse >= limit
+    private static String describe(String compartment, String pool, boolean dedicated, int limit, int inUse,
+            long waitedNanos, long acquireTimeoutNanos, boolean interrupted) {
+        // inUse is read when the caller gives up; units may have come back since it last looked.
+        String why = inUse >= limit || dedicated
                 ? "all " + limit + " connections of its limit are in use"
                 : inUse + " of its limit " + limit + " are in use and pool '" + pool
                         + "' had no connection free for it (in use or reserved by other compartments)";

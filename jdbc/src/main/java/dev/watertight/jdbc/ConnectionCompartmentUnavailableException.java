@@ -17,7 +17,7 @@ public final class ConnectionCompartmentUnavailableException extends SQLTransien
 
     ConnectionCompartmentUnavailableException(String compartment, String pool, Throwable cause) {
         super("connection compartment '" + compartment + "' could not get a connection from pool '" + pool + "': "
-                + cause.getMessage(),
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
                 cause instanceof SQLException sql ? sql.getSQLState() : "08001",
                 cause instanceof SQLException sql ? sql.getErrorCode() : 0,
                 cause);

@@ -36,7 +36,7 @@ import javax.sql.DataSource;
  * The physical pool must hold at least the capacity given (checked for HikariCP).
  *
  * <p><b>A pool per compartment.</b> A compartment given its own {@code DataSource} (another
- * database, as the seed's analytics) is limited by its ceiling alone, behind the same API.
+ * database, an analytics replica, say) is limited by its ceiling alone, behind the same API.
  *
  * <p>Closing stops leak detection; the {@code DataSource}s belong to the caller and stay open.
  */
@@ -113,7 +113,7 @@ public final class ConnectionCompartments implements AutoCloseable {
 
     /**
      * The settings of one compartment. Defaults come from the {@link Builder}: acquire timeout
-     * 5 s (as the seed's), no leak detection, no reservation; the ceiling must be given.
+     * 5 s, no leak detection, no reservation; the ceiling must be given.
      */
     public static final class Settings {
         private final String name;
@@ -340,6 +340,7 @@ public final class ConnectionCompartments implements AutoCloseable {
                             + "compartment(name, \"" + pool.name() + "\", settings) or remove the pool");
                 }
             }
+            checkEachDataSourceOnce();
             Map<String, SharedCapacity> capacities = new LinkedHashMap<>();
             for (Pool pool : pools.values()) {
                 SharedCapacity.Builder capacity = SharedCapacity.builder(pool.name(), pool.capacity());
@@ -397,11 +398,33 @@ public final class ConnectionCompartments implements AutoCloseable {
             for (int i = 0; i < specs.size(); i++) {
                 Spec spec = specs.get(i);
                 String poolName = spec.dedicated() ? spec.name() : spec.pool().name();
-                compartments.put(spec.name(), new ConnectionCompartment(spec.name(), poolName, spec.pool().dataSource(),
+                compartments.put(spec.name(), new ConnectionCompartment(spec.name(), poolName, spec.dedicated(), spec.pool().dataSource(),
                         capacities.get(poolName).share(spec.name()), timings.get(i)[0], timings.get(i)[1], reclaims.get(i),
                         leakTimer, leakListener));
             }
             return new ConnectionCompartments(compartments, capacities, leakTimer);
+        }
+
+        /** One physical pool described twice would let the quotas add up to more than it holds. */
+        private void checkEachDataSourceOnce() {
+            Map<DataSource, String> owners = new java.util.IdentityHashMap<>();
+            for (Pool pool : pools.values()) {
+                owners.put(pool.dataSource(), "pool '" + pool.name() + "'");
+            }
+            for (Spec spec : specs) {
+                if (spec.dedicated()) {
+                    String owner = owners.putIfAbsent(spec.pool().dataSource(), "compartment '" + spec.name() + "'");
+                    if (owner != null) {
+                        throw new IllegalArgumentException("the DataSource of compartment '" + spec.name()
+                                + "' is already the DataSource of " + owner + ": put the compartment on that pool "
+                                + "instead, or the quotas could add up to more than the pool holds");
+                    }
+                }
+            }
+            if (owners.size() < pools.size()) {
+                throw new IllegalArgumentException("two pools were given the same DataSource: describe it once, "
+                        + "or the quotas could add up to more than it holds; the pools are " + pools.keySet());
+            }
         }
 
         private static int ceiling(Spec spec, int capacity) {

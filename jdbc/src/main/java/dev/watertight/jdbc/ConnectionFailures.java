@@ -55,6 +55,7 @@ final class ConnectionFailures {
     private static boolean isConnectionFailureShallow(SQLException failure) {
         return failure instanceof SQLNonTransientConnectionException
                 || failure instanceof SQLTransientConnectionException
+                || failure instanceof SQLRecoverableException
                 || isConnectionState(failure.getSQLState())
                 || failure.getCause() instanceof IOException;
     }

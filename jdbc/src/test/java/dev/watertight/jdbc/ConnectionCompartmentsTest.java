@@ -309,4 +309,88 @@ class ConnectionCompartmentsTest {
         assertThat(read.isWrapperFor(HikariDataSource.class)).isTrue();
         assertThat(read.toString()).isEqualTo("ConnectionCompartment[read on app-db, 0/10 in use, reserved 0]");
     }
+
+    @Test
+    void usingAClosedConnectionFailsButIsNotAConnectionError() throws Exception {
+        ConnectionCompartments db = seedCompartments(Duration.ZERO);
+        ConnectionCompartment read = db.compartment("read");
+        Connection connection = read.getConnection();
+        connection.close();
+
+        assertThatThrownBy(() -> connection.prepareStatement("select 1")).hasMessageContaining("is closed");
+        assertThat(connection.isValid(1)).isFalse();
+        assertThat(read.stats().connectionErrors()).as("the caller's mistake, not the connection's").isZero();
+    }
+
+    @Test
+    void metadataAndResultSetsLeadBackToTheCompartmentsConnection() throws Exception {
+        ConnectionCompartments db = seedCompartments(Duration.ZERO);
+        ConnectionCompartment read = db.compartment("read");
+        Connection connection = read.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("select 1");
+
+        assertThat(connection.getMetaData().getConnection()).isSameAs(connection);
+        assertThat(rows.getStatement()).isSameAs(statement);
+        assertThat(rows.getStatement().getConnection()).isSameAs(connection);
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
+            assertThat(tables.getStatement()).as("JDBC allows null for metadata results").isNull();
+        }
+        connection.unwrap(JdbcConnection.class).close(); // the physical connection dies
+        assertThat(connection.isClosed()).as("the handle stays open until it is closed").isFalse();
+        rows.getStatement().getConnection().close();
+
+        assertThat(connection.isClosed()).isTrue();
+        assertThat(read.stats().inUse()).isZero();
+    }
+
+    @Test
+    void connectionsStillComeAndGoAfterTheCompartmentsStopLeakDetection() throws Exception {
+        HikariDataSource pool = track(Databases.h2Pool(2));
+        ConnectionCompartments db = ConnectionCompartments.builder()
+                .pool("app-db", pool, 2)
+                .compartment("reports", "app-db", c -> c.ceiling(2).leakThreshold(Duration.ofSeconds(30)))
+                .build();
+        ConnectionCompartment reports = db.compartment("reports");
+        db.close();
+
+        try (Connection connection = reports.getConnection()) {
+            assertThat(connection.isValid(1)).isTrue();
+        }
+        assertThat(reports.stats().inUse()).isZero();
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+    }
+
+    @Test
+    void anAbortThatTheDriverFailsStillReturnsTheConnectionAndTheQuota() throws Exception {
+        HikariDataSource pool = track(Databases.h2Pool(2));
+        // A driver without abort (a JDBC 3 driver) cannot be had for real here: its connection is simulated.
+        javax.sql.DataSource withoutAbort = new DelegatingDataSource(pool) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection real = pool.getConnection();
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("abort")) {
+                                throw new AbstractMethodError("abort");
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+        ConnectionCompartments db = track(ConnectionCompartments.builder()
+                .compartment("reports", withoutAbort, c -> c.ceiling(1))
+                .build());
+        ConnectionCompartment reports = db.compartment("reports");
+
+        Connection connection = reports.getConnection();
+        assertThatThrownBy(() -> connection.abort(Runnable::run)).isInstanceOf(SQLException.class);
+
+        assertThat(reports.stats().inUse()).isZero();
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("the pool has it back").isZero();
+    }
 }

@@ -113,4 +113,18 @@ class ConnectionSettingsTest {
         assertThatThrownBy(() -> appDb(10).compartment("read", "app-db", c -> c.ceiling(2).reclaimLeaks(true)).build())
                 .hasMessage("reclaimLeaks of compartment 'read' needs a leakThreshold above zero, was 0 (leak detection off)");
     }
+
+    @Test
+    void onePhysicalPoolIsDescribedOnce() {
+        assertThatThrownBy(() -> appDb(10)
+                .compartment("read", "app-db", c -> c.ceiling(5))
+                .compartment("analytics", pool, c -> c.ceiling(2)).build())
+                .hasMessage("the DataSource of compartment 'analytics' is already the DataSource of pool 'app-db': "
+                        + "put the compartment on that pool instead, or the quotas could add up to more than the pool holds");
+        assertThatThrownBy(() -> appDb(10).pool("again", pool, 10)
+                .compartment("read", "app-db", c -> c.ceiling(5))
+                .compartment("write", "again", c -> c.ceiling(5)).build())
+                .hasMessage("two pools were given the same DataSource: describe it once, or the quotas could add up to "
+                        + "more than it holds; the pools are [app-db, again]");
+    }
 }

@@ -30,6 +30,11 @@ import java.util.Map;
  * can take the idle capacity, but never the part another compartment is guaranteed. The sum of
  * reservations may not exceed the capacity.
  *
+ * <p>Refusals beyond the reservation are best effort while other callers take and give back units
+ * at the same moment: a borrower may be refused a unit that is being given back or that another
+ * borrower is about to take and let go. A waiting caller is woken when such a unit comes back.
+ * Refusals within the reservation never happen.
+ *
  * <p><b>Cost.</b> Taking a unit within the reservation is one CAS on the share's own counter;
  * borrowing adds one CAS on the shared counter of borrowed units. Nothing allocates or locks.
  *

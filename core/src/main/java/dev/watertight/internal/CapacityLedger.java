@@ -29,8 +29,13 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * </ul>
  * The global word is raised before a share's word and lowered after it, so it never counts fewer
  * borrowed units than the shares really hold: the cap is never exceeded, not even for an instant.
- * It may count one more for a moment, so a borrower can be refused while a borrowed unit is being
- * given back; that refusal is ordered before the give-back, which has not yet returned.
+ * It may count more for a moment: a borrowed unit being given back, and a unit a borrower has
+ * raised the global word for but not yet its share's word (when that CAS fails, the unit is given
+ * back and the borrower looks again). A borrower that reads the global word in such a moment is
+ * refused although the unit is not in use at any instant of its call: refusals of borrowers are
+ * best effort while other callers take or give back units at the same time. A caller is refused
+ * only after it has seen its share at or above its reservation (or at its ceiling) at an instant
+ * during its call, so a share below its reservation is never refused.
  *
  * <h2>Waiting</h2>
  * Each share has a FIFO queue ({@link AbstractQueuedSynchronizer}) for callers that wait up to a
@@ -177,7 +182,10 @@ public final class CapacityLedger {
                     continue;
                 }
                 if (!ledger.takeBorrowed()) {
-                    return false;
+                    if (used == held) {
+                        return false; // at or above the reservation, and nothing spare: refused
+                    }
+                    continue; // the share's count moved, maybe below the reservation: look again
                 }
                 if (USED.compareAndSet(this, held, held + 1)) {
                     return true;
@@ -187,7 +195,8 @@ public final class CapacityLedger {
         }
 
         /**
-         * Takes a unit, waiting up to the timeout in arrival order with this share's other waiters.
+         * Takes a unit, waiting up to the timeout; waiters are woken in arrival order, and a caller
+         * that finds a unit free takes it at once (barging, as an unfair semaphore).
          *
          * @param timeoutNanos how long to wait; zero or less means not at all
          * @return whether a unit was taken

@@ -9,7 +9,8 @@ the anchor measured in the same class at the same thread count:
   - GuardedCallBenchmark, RejectionBenchmark: the unfair JDK Semaphore (jdkSemaphoreUnfair);
   - ThreadPoolBenchmark: the raw ThreadPoolExecutor of the same kind (latencyExecutor, batchExecutor);
   - SharedCapacityBenchmark: the unfair JDK Semaphore (jdkSemaphoreUnfair);
-  - JdbcCompartmentBenchmark: HikariCP without a compartment (hikariDirect).
+  - JdbcCompartmentBenchmark: HikariCP without a compartment (hikariDirect);
+  - MemoryBulkheadBenchmark: a bare AtomicLong add and subtract (atomicLongAddSubtract).
 The ratio is always a ratio of time per operation, so above 1 means slower than the anchor,
 also for throughput scores.
 """
@@ -30,6 +31,8 @@ def anchor_of(cls, method):
         return "jdkSemaphoreUnfair"
     if cls == "JdbcCompartmentBenchmark":
         return "hikariDirect"
+    if cls == "MemoryBulkheadBenchmark":
+        return "atomicLongAddSubtract"
     if cls == "ThreadPoolBenchmark":
         for prefix in ("latency", "batch"):
             if method.startswith(prefix):

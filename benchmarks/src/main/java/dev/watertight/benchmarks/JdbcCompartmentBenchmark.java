@@ -7,6 +7,7 @@ import dev.watertight.jdbc.ConnectionCompartmentStats;
 import dev.watertight.jdbc.ConnectionCompartments;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -84,6 +85,24 @@ public class JdbcCompartmentBenchmark {
         borrow(pool.read, blackhole);
     }
 
+    /**
+     * What a service does today to limit one role's connections on a shared pool: a semaphore
+     * (as a Resilience4j {@code Bulkhead} holds) taken around HikariCP's {@code getConnection()},
+     * released after {@code close()}. It has no reservations and no borrowing, only the shared
+     * counter every limit needs; a second anchor for what a compartment costs beyond it.
+     */
+    @Benchmark
+    public void semaphoreAroundHikari(Pool pool, Blackhole blackhole) throws SQLException {
+        if (!pool.semaphore.tryAcquire()) {
+            throw new IllegalStateException("the semaphore of " + POOL_SIZE + " refused a borrow");
+        }
+        try {
+            borrow(pool.hikari, blackhole);
+        } finally {
+            pool.semaphore.release();
+        }
+    }
+
     private static void borrow(DataSource dataSource, Blackhole blackhole) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             blackhole.consume(connection);
@@ -93,6 +112,7 @@ public class JdbcCompartmentBenchmark {
     /** The Hikari pool over H2, full before the measurement starts, and the compartments on it. */
     @State(Scope.Benchmark)
     public static class Pool {
+        final Semaphore semaphore = new Semaphore(POOL_SIZE);
         HikariDataSource hikari;
         ConnectionCompartments compartments;
         ConnectionCompartment read;

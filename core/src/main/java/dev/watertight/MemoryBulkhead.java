@@ -1,0 +1,390 @@
+package dev.watertight;
+
+import dev.watertight.internal.Settings;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A byte budget for one compartment: what it may hold in caches, buffers or batches, accounted
+ * for the compartment alone, not read off the process. A compartment that reserves until refused
+ * takes nothing from its neighbours' budgets.
+ *
+ * <pre>{@code
+ * MemoryBulkhead caches = MemoryBulkhead.builder("caches").budget(300 * MB).build();
+ * MemoryBulkhead users = MemoryBulkhead.builder("user-cache").budget(100 * MB).parent(caches).build();
+ *
+ * try (MemoryReservation buffer = users.reserve(4 * MB)) {   // or MemoryBudgetExceededException
+ *     ...
+ * }
+ * if (users.tryReserve(bytes)) {                              // the allocation-free form
+ *     try { ... } finally { users.release(bytes); }
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> What a bulkhead holds never exceeds its budget, and what all the children
+ * of a parent hold never exceeds the parent's budget, not even for an instant: a reservation is
+ * counted in the child first, then in each parent up the chain, and undone if a parent refuses.
+ * Children's budgets may add up to more than their parent's (the parent is then shared, first
+ * come, first served); no child's may exceed it. Refusals are best effort while others reserve and
+ * release at the same moment (a parent may refuse bytes that a sibling is about to give back).
+ *
+ * <p><b>Cost.</b> {@link #tryReserve} and {@link #release} are one CAS or atomic add per level,
+ * take no lock and allocate nothing; a {@link MemoryReservation} handle is one small object.
+ * Waiting callers ({@link #reserve(long, Duration)}) park on a lock shared by the whole tree,
+ * which a release signals only when someone waits.
+ *
+ * <p>Thread-safe.
+ */
+public final class MemoryBulkhead {
+    private static final VarHandle RESERVED;
+    private static final VarHandle PEAK;
+    /** Budgets up to 4 EiB: far beyond any heap, and sums of two never overflow. */
+    private static final long MAX_BUDGET = 1L << 62;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RESERVED = lookup.findVarHandle(MemoryBulkhead.class, "reserved", long.class);
+            PEAK = lookup.findVarHandle(MemoryBulkhead.class, "peak", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final long budget;
+    private final MemoryBulkhead parent;
+    private final boolean writableStackTrace;
+    private final Waiters waiters;
+    private final LongAdder refusals = new LongAdder();
+    private volatile long reserved;
+    private volatile long peak;
+
+    private MemoryBulkhead(Builder builder) {
+        this.name = builder.name;
+        this.budget = builder.budget;
+        this.parent = builder.parent;
+        this.writableStackTrace = builder.writableStackTrace;
+        this.waiters = parent == null ? new Waiters() : parent.waiters;
+    }
+
+    /**
+     * Starts describing a memory bulkhead.
+     *
+     * @param name the compartment's name, used in messages and stats
+     * @return a builder; the budget must be set
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The compartment's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The budget, in bytes. */
+    public long budget() {
+        return budget;
+    }
+
+    /** The bulkhead whose budget this one's reservations also count against, or null. */
+    public MemoryBulkhead parent() {
+        return parent;
+    }
+
+    /** Bytes reserved now. */
+    public long reserved() {
+        return reserved;
+    }
+
+    /**
+     * Reserves bytes if the budget (and every parent's) has room now; never waits, never throws
+     * for a full budget, allocates nothing.
+     *
+     * @param bytes how many, zero or more
+     * @return whether they were reserved; if so, {@link #release(long)} them exactly once
+     * @throws IllegalArgumentException if bytes is negative
+     */
+    public boolean tryReserve(long bytes) {
+        checkBytes(bytes);
+        if (take(bytes) == null) {
+            return true;
+        }
+        refusals.increment();
+        return false;
+    }
+
+    /**
+     * Reserves bytes now, or throws.
+     *
+     * @param bytes how many, zero or more
+     * @return a handle that releases them when closed (closing twice is harmless)
+     * @throws MemoryBudgetExceededException if this budget or a parent's has no room
+     * @throws IllegalArgumentException if bytes is negative
+     */
+    public MemoryReservation reserve(long bytes) {
+        checkBytes(bytes);
+        MemoryBulkhead full = take(bytes);
+        if (full != null) {
+            throw refused(bytes, full, 0, 0, false);
+        }
+        return new MemoryReservation(this, bytes);
+    }
+
+    /**
+     * Reserves bytes, waiting up to {@code maxWait} for others to release enough.
+     *
+     * @param bytes how many, zero or more
+     * @param maxWait how long to wait at most; zero means not at all
+     * @return a handle that releases them when closed
+     * @throws MemoryBudgetExceededException if there was no room within the wait, or the caller
+     *     was interrupted (its interrupt status is set again)
+     * @throws IllegalArgumentException if bytes is negative or maxWait negative
+     */
+    public MemoryReservation reserve(long bytes, Duration maxWait) {
+        checkBytes(bytes);
+        long maxWaitNanos = Settings.nonNegative("maxWait", maxWait).toNanos();
+        MemoryBulkhead full = take(bytes);
+        if (full == null) {
+            return new MemoryReservation(this, bytes);
+        }
+        if (maxWaitNanos == 0 || bytes > budget) {
+            throw refused(bytes, full, 0, maxWaitNanos, false);
+        }
+        long start = System.nanoTime();
+        try {
+            full = waiters.await(this, bytes, maxWaitNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refused(bytes, this, System.nanoTime() - start, maxWaitNanos, true);
+        }
+        if (full != null) {
+            throw refused(bytes, full, System.nanoTime() - start, maxWaitNanos, false);
+        }
+        return new MemoryReservation(this, bytes);
+    }
+
+    /**
+     * Releases bytes reserved with {@link #tryReserve(long)}; exactly once per reservation.
+     *
+     * @param bytes how many, as reserved
+     * @throws IllegalStateException if more is released than is reserved (nothing is released then)
+     */
+    public void release(long bytes) {
+        checkBytes(bytes);
+        for (MemoryBulkhead level = this; level != null; level = level.parent) {
+            long before = (long) RESERVED.getAndAdd(level, -bytes);
+            if (before < bytes) {
+                RESERVED.getAndAdd(level, bytes);
+                for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
+                    RESERVED.getAndAdd(undo, bytes);
+                }
+                throw new IllegalStateException("MemoryBulkhead '" + level.name + "' was asked to release " + bytes
+                        + " bytes but holds only " + before + ": a reservation was released twice or never made");
+            }
+        }
+        waiters.released();
+    }
+
+    /**
+     * Takes bytes from this bulkhead and every parent, or none of them.
+     *
+     * @return null if taken, else the bulkhead that had no room
+     */
+    MemoryBulkhead take(long bytes) {
+        MemoryBulkhead level = this;
+        for (; level != null; level = level.parent) {
+            if (!level.takeHere(bytes)) {
+                break;
+            }
+        }
+        if (level == null) {
+            notePeaks(bytes);
+            return null;
+        }
+        for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
+            RESERVED.getAndAdd(undo, -bytes); // a parent refused: give back what the children took
+        }
+        if (level != this) {
+            waiters.released(); // those bytes may be what a sibling's waiter needs
+        }
+        return level;
+    }
+
+    private boolean takeHere(long bytes) {
+        for (;;) {
+            long held = reserved;
+            if (bytes > budget - held) {
+                return false;
+            }
+            if (RESERVED.compareAndSet(this, held, held + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    private void notePeaks(long bytes) {
+        for (MemoryBulkhead level = this; level != null; level = level.parent) {
+            long now = level.reserved;
+            long seen = level.peak;
+            // A new peak is rare once a compartment has warmed up: usually one read and no write.
+            while (now > seen && !PEAK.compareAndSet(level, seen, now)) {
+                seen = level.peak;
+            }
+        }
+    }
+
+    private static void checkBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be zero or more, was " + bytes);
+        }
+    }
+
+    private MemoryBudgetExceededException refused(long bytes, MemoryBulkhead full, long waitedNanos, long maxWaitNanos,
+            boolean interrupted) {
+        refusals.increment();
+        return new MemoryBudgetExceededException(name, bytes, reserved, budget,
+                full == this ? null : full.name, full.reserved, full.budget, waitedNanos, maxWaitNanos, interrupted,
+                writableStackTrace);
+    }
+
+    /** Called by a reservation that grows: counted as a refusal here if it cannot. */
+    MemoryBudgetExceededException refusedGrowth(long bytes, MemoryBulkhead full) {
+        return refused(bytes, full, 0, 0, false);
+    }
+
+    /**
+     * A snapshot of the budget and what is held.
+     *
+     * @return the stats now
+     */
+    public MemoryBulkheadStats stats() {
+        return new MemoryBulkheadStats(name, parent == null ? null : parent.name, budget, reserved, peak, refusals.sum());
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryBulkhead[" + name + ", " + MemoryBudgetExceededException.bytes(reserved) + " of "
+                + MemoryBudgetExceededException.bytes(budget) + (parent == null ? "" : ", in " + parent.name) + "]";
+    }
+
+    /**
+     * Where callers wait for bytes: one lock for a whole tree of bulkheads, since a release
+     * anywhere in it can be what a waiter anywhere in it needs. Releases touch it only when
+     * someone waits.
+     */
+    private static final class Waiters {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition released = lock.newCondition();
+        private volatile int waiting;
+
+        MemoryBulkhead await(MemoryBulkhead bulkhead, long bytes, long timeoutNanos) throws InterruptedException {
+            long remaining = timeoutNanos;
+            lock.lock();
+            try {
+                waiting++;
+                try {
+                    for (;;) {
+                        // Checked under the lock after counting ourselves in: a release that
+                        // happens after this check sees waiting > 0 and signals.
+                        MemoryBulkhead full = bulkhead.take(bytes);
+                        if (full == null || remaining <= 0) {
+                            return full;
+                        }
+                        remaining = released.awaitNanos(remaining);
+                    }
+                } finally {
+                    waiting--;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void released() {
+            if (waiting > 0) {
+                lock.lock();
+                try {
+                    released.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Describes a {@link MemoryBulkhead}; every setting is checked as it is given. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private long budget = -1;
+        private MemoryBulkhead parent;
+        private boolean writableStackTrace;
+
+        private Builder(String name) {
+            this.name = Settings.name(name);
+        }
+
+        /**
+         * The budget in bytes.
+         *
+         * @param bytes from 1 byte to 4 EiB (2^62), and at most the parent's budget
+         * @return this builder
+         */
+        public Builder budget(long bytes) {
+            if (bytes < 1 || bytes > MAX_BUDGET) {
+                throw new IllegalArgumentException("budget of '" + name + "' must be between 1 byte and 4 EiB (2^62 bytes), was "
+                        + bytes + " bytes");
+            }
+            this.budget = bytes;
+            return this;
+        }
+
+        /**
+         * A bulkhead whose budget this one's reservations also count against, so that what all
+         * its children hold never exceeds it.
+         *
+         * @param parent the parent
+         * @return this builder
+         */
+        public Builder parent(MemoryBulkhead parent) {
+            this.parent = Objects.requireNonNull(parent, "parent must not be null");
+            return this;
+        }
+
+        /**
+         * Whether refusals record a stack trace; off by default, since refusals are part of
+         * normal operation under load and a stack trace costs microseconds.
+         *
+         * @param writableStackTrace whether to record it
+         * @return this builder
+         */
+        public Builder writableStackTrace(boolean writableStackTrace) {
+            this.writableStackTrace = writableStackTrace;
+            return this;
+        }
+
+        /**
+         * Builds the bulkhead.
+         *
+         * @return a bulkhead with nothing reserved
+         * @throws IllegalArgumentException if the budget was not set or is above the parent's
+         */
+        public MemoryBulkhead build() {
+            if (budget < 0) {
+                throw new IllegalArgumentException("budget of '" + name + "' must be set, in bytes, from 1 to 2^62");
+            }
+            if (parent != null && budget > parent.budget) {
+                throw new IllegalArgumentException("budget of '" + name + "' must be at most the budget of its parent '"
+                        + parent.name + "', " + MemoryBudgetExceededException.bytes(parent.budget) + ", was "
+                        + MemoryBudgetExceededException.bytes(budget));
+            }
+            return new MemoryBulkhead(this);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.watertight;
+
+import dev.watertight.internal.Settings;
+import dev.watertight.internal.ThreadCounters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A CPU rate for one compartment, such as {@code reporting} at most half a core, so that a
+ * CPU-hungry compartment cannot starve the others, even on a machine with two cores.
+ *
+ * <pre>{@code
+ * CpuBudget reporting = CpuBudget.builder("reporting").cores(0.5).build();
+ * Report report = reporting.call(() -> buildReport(type));   // waits while reporting is over budget
+ * }</pre>
+ *
+ * <p><b>How.</b> Each call's CPU time, read from the JVM's counter of the thread that ran it, is
+ * charged when the call ends, as wall time at the budget's rate (1 ms of CPU at 0.5 cores is 2 ms
+ * of budget). The charges are kept as one "paid until" instant (the generic cell rate algorithm on
+ * CPU time): a call is admitted while that instant is at most one {@code window} ahead of now;
+ * beyond, the compartment is over budget and a new call waits until it is not (or up to
+ * {@code maxWait}), or is refused at once, as configured. So over any stretch of time the
+ * compartment uses at most {@code cores} times it, plus one window's worth and the calls still
+ * running. Calls already running are never stopped.
+ *
+ * <p><b>Cost.</b> A clock read to admit, two reads of the thread's CPU counter (a system call on
+ * Linux, well under a microsecond) and one CAS to charge. Work on a virtual thread, for which the
+ * JVM keeps no CPU counter, is charged its wall time instead, which never lets it exceed the budget.
+ *
+ * <p>Thread-safe.
+ */
+public final class CpuBudget {
+    private static final VarHandle PAID_UNTIL;
+
+    static {
+        try {
+            PAID_UNTIL = MethodHandles.lookup().findVarHandle(CpuBudget.class, "paidUntil", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What a call does when the compartment is over its budget. */
+    public enum WhenOver {
+        /** Wait until the compartment is within its budget again, up to {@code maxWait}, then refuse. */
+        WAIT,
+        /** Refuse at once with a {@link CpuBudgetExceededException}. */
+        REFUSE
+    }
+
+    private final String name;
+    private final double cores;
+    private final long windowNanos;
+    private final WhenOver whenOver;
+    private final long maxWaitNanos;
+    private final boolean writableStackTrace;
+    private final TimeSource time;
+    private final LongAdder admitted = new LongAdder();
+    private final LongAdder waited = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder cpuNanos = new LongAdder();
+    private volatile long paidUntil;
+
+    private CpuBudget(Builder builder) {
+        this.name = builder.name;
+        this.cores = builder.cores;
+        this.windowNanos = builder.window.toNanos();
+        this.whenOver = builder.whenOver;
+        this.maxWaitNanos = builder.maxWait.toNanos();
+        this.writableStackTrace = builder.writableStackTrace;
+        this.time = builder.time;
+        this.paidUntil = time.nanoTime();
+        ThreadCounters.requireCpu(name);
+    }
+
+    /**
+     * Starts describing a CPU budget.
+     *
+     * @param name the compartment's name
+     * @return a builder; {@code cores} must be set
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The compartment's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The CPU rate allowed, in cores. */
+    public double cores() {
+        return cores;
+    }
+
+    /**
+     * Runs work on this thread once the compartment is within its budget, and charges the CPU
+     * time it used.
+     *
+     * @param work the work
+     * @param <T> its result
+     * @return its result
+     * @throws CpuBudgetExceededException if the compartment is over its budget and the policy is to
+     *     refuse, or the wait ran out or was interrupted
+     * @throws Exception whatever the work throws; its CPU time is charged all the same
+     */
+    public <T> T call(Callable<T> work) throws Exception {
+        admit();
+        long cpuBefore = ThreadCounters.cpuNanos();
+        long wallBefore = cpuBefore < 0 ? System.nanoTime() : 0;
+        try {
+            return work.call();
+        } finally {
+            charge(cpuBefore < 0 ? System.nanoTime() - wallBefore : ThreadCounters.cpuNanos() - cpuBefore);
+        }
+    }
+
+    /**
+     * Waits until the compartment is within its budget, or refuses; for callers that measure and
+     * {@link #charge} the work themselves.
+     *
+     * @throws CpuBudgetExceededException as {@link #call}
+     */
+    public void admit() {
+        long now = time.nanoTime();
+        long ahead = paidUntil - windowNanos - now;
+        if (ahead <= 0) {
+            admitted.increment();
+            return;
+        }
+        if (whenOver == WhenOver.REFUSE || ahead > maxWaitNanos) {
+            throw refuse(ahead, 0, false);
+        }
+        long start = now;
+        while (ahead > 0) {
+            LockSupport.parkNanos(this, ahead);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw refuse(ahead, time.nanoTime() - start, true);
+            }
+            now = time.nanoTime();
+            ahead = paidUntil - windowNanos - now;
+            if (ahead > 0 && now - start + ahead > maxWaitNanos) {
+                throw refuse(ahead, now - start, false); // others charged more meanwhile
+            }
+        }
+        waited.increment();
+        admitted.increment();
+    }
+
+    /**
+     * Charges CPU time used by the compartment's work.
+     *
+     * @param usedCpuNanos the CPU time, in nanoseconds; zero or less charges nothing
+     */
+    public void charge(long usedCpuNanos) {
+        if (usedCpuNanos <= 0) {
+            return;
+        }
+        cpuNanos.add(usedCpuNanos);
+        long cost = (long) Math.min(Long.MAX_VALUE / 4, usedCpuNanos / cores);
+        long now = time.nanoTime();
+        for (;;) {
+            long paid = paidUntil;
+            // An idle compartment does not bank credit: charges start from now at the earliest.
+            long next = (paid - now < 0 ? now : paid) + cost;
+            if (PAID_UNTIL.compareAndSet(this, paid, next)) {
+                return;
+            }
+        }
+    }
+
+    private CpuBudgetExceededException refuse(long aheadNanos, long waitedNanos, boolean interrupted) {
+        refused.increment();
+        return new CpuBudgetExceededException(name, cores, windowNanos, aheadNanos, waitedNanos,
+                whenOver == WhenOver.WAIT ? maxWaitNanos : 0, interrupted, writableStackTrace);
+    }
+
+    /**
+     * A snapshot of what the compartment used and how its calls fared.
+     *
+     * @return the stats now
+     */
+    public CpuBudgetStats stats() {
+        return new CpuBudgetStats(name, cores, Duration.ofNanos(cpuNanos.sum()), admitted.sum(), waited.sum(), refused.sum());
+    }
+
+    @Override
+    public String toString() {
+        return "CpuBudget[" + name + ", " + cores + " cores, window " + Duration.ofNanos(windowNanos).toMillis() + " ms, "
+                + whenOver + "]";
+    }
+
+    /** Describes a {@link CpuBudget}; each setting is checked as it is given. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private double cores = Double.NaN;
+        private Duration window = Duration.ofSeconds(1);
+        private WhenOver whenOver = WhenOver.WAIT;
+        private Duration maxWait = Duration.ofSeconds(5);
+        private boolean writableStackTrace;
+        private TimeSource time = TimeSource.system();
+
+        private Builder(String name) {
+            this.name = Settings.name(name);
+        }
+
+        /**
+         * The CPU rate allowed.
+         *
+         * @param cores from 0.001 to 1024 (0.5 is half of one core)
+         * @return this builder
+         */
+        public Builder cores(double cores) {
+            this.cores = Settings.doubleBetween("cores", cores, 0.001, 1024);
+            return this;
+        }
+
+        /**
+         * How far ahead of its rate the compartment may run, as a stretch of wall time: 1 s at 0.5
+         * cores lets a call start while the compartment has used up to 0.5 s of CPU more than its
+         * rate. Shorter windows hold the rate more tightly; 1 s unless set.
+         *
+         * @param window from 1 ms to 1 minute
+         * @return this builder
+         */
+        public Builder window(Duration window) {
+            this.window = Settings.durationBetween("window", window, Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * What a call does when the compartment is over its budget: wait (the default) or be
+         * refused at once.
+         *
+         * @param whenOver the policy
+         * @return this builder
+         */
+        public Builder whenOver(WhenOver whenOver) {
+            this.whenOver = Objects.requireNonNull(whenOver, "whenOver must not be null");
+            return this;
+        }
+
+        /**
+         * How long a call may wait for the compartment to be within its budget; 5 s unless set.
+         *
+         * @param maxWait from 0 to 1 hour
+         * @return this builder
+         */
+        public Builder maxWait(Duration maxWait) {
+            this.maxWait = Settings.durationBetween("maxWait", maxWait, Duration.ZERO, Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Whether refusals record a stack trace; off by default.
+         *
+         * @param writableStackTrace whether to record it
+         * @return this builder
+         */
+        public Builder writableStackTrace(boolean writableStackTrace) {
+            this.writableStackTrace = writableStackTrace;
+            return this;
+        }
+
+        /**
+         * The clock; tests may give their own.
+         *
+         * @param timeSource the clock
+         * @return this builder
+         */
+        public Builder timeSource(TimeSource timeSource) {
+            this.time = Objects.requireNonNull(timeSource, "timeSource must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the budget.
+         *
+         * @return a budget with nothing charged yet
+         * @throws IllegalArgumentException if cores was not set
+         * @throws UnsupportedOperationException if this JVM cannot measure the CPU time of threads
+         */
+        public CpuBudget build() {
+            if (Double.isNaN(cores)) {
+                throw new IllegalArgumentException("cores of CpuBudget '" + name + "' must be set, from 0.001 to 1024");
+            }
+            return new CpuBudget(this);
+        }
+    }
+}

@@ -10,7 +10,8 @@ the anchor measured in the same class at the same thread count:
   - ThreadPoolBenchmark: the raw ThreadPoolExecutor of the same kind (latencyExecutor, batchExecutor);
   - SharedCapacityBenchmark: the unfair JDK Semaphore (jdkSemaphoreUnfair);
   - JdbcCompartmentBenchmark: HikariCP without a compartment (hikariDirect);
-  - MemoryBulkheadBenchmark: a bare AtomicLong add and subtract (atomicLongAddSubtract).
+  - MemoryBulkheadBenchmark: a bare AtomicLong add and subtract (atomicLongAddSubtract);
+  - ResourceAccountingBenchmark: the same work with no accounting (bare).
 The ratio is always a ratio of time per operation, so above 1 means slower than the anchor,
 also for throughput scores.
 """
@@ -33,6 +34,8 @@ def anchor_of(cls, method):
         return "hikariDirect"
     if cls == "MemoryBulkheadBenchmark":
         return "atomicLongAddSubtract"
+    if cls == "ResourceAccountingBenchmark":
+        return "bare"
     if cls == "ThreadPoolBenchmark":
         for prefix in ("latency", "batch"):
             if method.startswith(prefix):

@@ -60,7 +60,7 @@ mkdir -p "$results"
 cat "$results/environment.txt"
 
 for t in $threads; do
-    for name in ${CLASSES:-GuardedCall Rejection ThreadPool CircuitBreaker RateLimiter Retry FullStack SharedCapacity JdbcCompartment MemoryBulkhead}; do
+    for name in ${CLASSES:-GuardedCall Rejection ThreadPool CircuitBreaker RateLimiter Retry FullStack SharedCapacity JdbcCompartment MemoryBulkhead ResourceAccounting}; do
         echo
         echo "=== $name, $t thread(s) ==="
         "$JAVA" -jar "$jar" "${name}Benchmark" -t "$t" -prof gc -foe true \

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * reporting.stats();  // calls, CPU time, bytes allocated
  * }</pre>
  *
- * <p><b>Cost.</b> Opt-in, because reading the counters costs time: on Linux x86-64 a CPU-time
- * read is a system call (about 0.3–1 µs), an allocation read a few nanoseconds; see
- * {@code benchmarks/RESULTS.md} for the figures measured. Work run on a virtual thread is counted
+ * <p><b>Cost.</b> Opt-in, because reading the counters costs time: a CPU-time read is a system
+ * call (about 1.6 µs on our 2-vCPU VM, so 3.3 µs per call; less on bare metal), an allocation read
+ * about 30 ns; {@code benchmarks/RESULTS.md} has the figures and the command. Work run on a virtual thread is counted
  * as a call but not measured: the JVM gives no per-thread counters for virtual threads.
  *
  * <p>Thread-safe.

@@ -1,7 +1,9 @@
 package dev.watertight;
 
 import dev.watertight.internal.GuardStack;
+import dev.watertight.internal.ResourceGuards;
 import dev.watertight.internal.Settings;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +45,12 @@ import java.util.function.Supplier;
  * {@link #callAsync}, the timeout is applied to the stage the bulkhead or pool returns: the
  * caller's future fails when the time runs out, the work is cancelled, and the bulkhead's permit
  * (or the pool's thread) stays taken until the work has really stopped.
+ *
+ * <p>Resource guards join the stack where they belong: {@link Builder#shedUnder shedding} under
+ * heap pressure is the outermost check, a {@link Builder#cpuBudget CPU budget} admits just before
+ * the bulkhead or pool (so a call waiting for CPU holds no permit), and the CPU time and
+ * allocation of the task are measured on the thread that runs it, innermost. Asynchronous calls
+ * are shed and admitted, but their work, which runs elsewhere, is not measured.
  *
  * <p>Thread-safe.
  */
@@ -98,6 +106,10 @@ public interface Compartment {
         private Bulkhead bulkhead;
         private ThreadPoolBulkhead threadPool;
         private Timeout timeout;
+        private HeapPressure heapPressure;
+        private Criticality criticality = Criticality.DEFAULT;
+        private CpuBudget cpuBudget;
+        private ResourceMeter meter;
 
         private Builder(String name) {
             this.name = Settings.name(name);
@@ -172,12 +184,62 @@ public interface Compartment {
         }
 
         /**
+         * Sheds this compartment's calls while the heap is too short for its criticality: the
+         * outermost check, before any guard is touched.
+         *
+         * @param heapPressure the signal
+         * @return this builder
+         */
+        public Builder shedUnder(HeapPressure heapPressure) {
+            this.heapPressure = Settings.once("shedUnder", this.heapPressure, heapPressure);
+            return this;
+        }
+
+        /**
+         * How much the compartment's work matters when the heap is short; {@link Criticality#DEFAULT}
+         * unless set.
+         *
+         * @param criticality the criticality
+         * @return this builder
+         */
+        public Builder criticality(Criticality criticality) {
+            this.criticality = Objects.requireNonNull(criticality, "criticality must not be null");
+            return this;
+        }
+
+        /**
+         * Holds the compartment to a CPU rate: a call waits (or is refused) before taking a permit
+         * or thread while the compartment is over its budget, and the CPU time of {@link #build()
+         * the compartment's} synchronous calls is charged to it.
+         *
+         * @param cpuBudget the budget
+         * @return this builder
+         */
+        public Builder cpuBudget(CpuBudget cpuBudget) {
+            this.cpuBudget = Settings.once("cpuBudget", this.cpuBudget, cpuBudget);
+            return this;
+        }
+
+        /**
+         * Accounts the CPU time and bytes allocated by the compartment's synchronous calls, shown
+         * in its {@link CompartmentStats#resources() stats}.
+         *
+         * @param meter the meter
+         * @return this builder
+         */
+        public Builder meter(ResourceMeter meter) {
+            this.meter = Settings.once("meter", this.meter, meter);
+            return this;
+        }
+
+        /**
          * Builds the compartment.
          *
          * @return the compartment
          */
         public Compartment build() {
-            return new GuardStack(name, retry, circuitBreaker, rateLimiter, bulkhead, threadPool, timeout);
+            return new GuardStack(name, retry, circuitBreaker, rateLimiter, bulkhead, threadPool, timeout,
+                    new ResourceGuards(heapPressure, criticality, cpuBudget, meter));
         }
     }
 }

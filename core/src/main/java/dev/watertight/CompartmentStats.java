@@ -11,6 +11,9 @@ package dev.watertight;
  * @param bulkhead the bulkhead's stats, or null
  * @param threadPool the thread pool's stats, or null
  * @param timeout the timeout's stats, or null
+ * @param resources what the compartment's calls used (CPU time, bytes allocated), or null if it
+ *     has no {@link ResourceMeter}
+ * @param cpuBudget its CPU budget's stats, or null
  */
 public record CompartmentStats(
         String name,
@@ -19,4 +22,6 @@ public record CompartmentStats(
         RateLimiterStats rateLimiter,
         BulkheadStats bulkhead,
         ThreadPoolStats threadPool,
-        TimeoutStats timeout) {}
+        TimeoutStats timeout,
+        ResourceStats resources,
+        CpuBudgetStats cpuBudget) {}

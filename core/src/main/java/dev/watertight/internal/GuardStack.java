@@ -3,6 +3,7 @@ package dev.watertight.internal;
 import dev.watertight.Bulkhead;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.Compartment;
+import dev.watertight.CompartmentRejectedException;
 import dev.watertight.Deadline;
 import dev.watertight.TimeSource;
 import dev.watertight.CompartmentStats;
@@ -35,6 +36,7 @@ public final class GuardStack implements Compartment {
     private final Bulkhead bulkhead;
     private final ThreadPoolBulkhead threadPool;
     private final Timeout timeout;
+    private final ResourceGuards resources;
     private final String order;
 
     /**
@@ -47,9 +49,10 @@ public final class GuardStack implements Compartment {
      * @param bulkhead the bulkhead
      * @param threadPool the thread pool (not with a bulkhead)
      * @param timeout the timeout
+     * @param resources shedding, CPU budget and meter ({@link ResourceGuards#NONE} for none)
      */
     public GuardStack(String name, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
-            Bulkhead bulkhead, ThreadPoolBulkhead threadPool, Timeout timeout) {
+            Bulkhead bulkhead, ThreadPoolBulkhead threadPool, Timeout timeout, ResourceGuards resources) {
         this.name = name;
         this.retry = retry;
         this.circuitBreaker = circuitBreaker;
@@ -57,7 +60,11 @@ public final class GuardStack implements Compartment {
         this.bulkhead = bulkhead;
         this.threadPool = threadPool;
         this.timeout = timeout;
+        this.resources = resources;
         List<String> layers = new ArrayList<>();
+        if (resources.shedding() != null) {
+            layers.add(resources.shedding());
+        }
         if (retry != null) {
             layers.add("retry '" + retry.name() + "'");
         }
@@ -76,6 +83,9 @@ public final class GuardStack implements Compartment {
         if (timeout != null) {
             layers.add("timeout " + timeout.timeout().toMillis() + " ms");
         }
+        if (resources.accounting() != null) {
+            layers.add(resources.accounting());
+        }
         layers.add("call");
         this.order = String.join(" -> ", layers);
     }
@@ -88,6 +98,9 @@ public final class GuardStack implements Compartment {
     @Override
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
+        if (resources.heapPressure() != null) {
+            resources.heapPressure().admit(name, resources.criticality()); // shed before any guard is touched
+        }
         return retry == null ? broken(task) : retry.call(() -> broken(task));
     }
 
@@ -101,8 +114,11 @@ public final class GuardStack implements Compartment {
         return rateLimiter == null ? isolated(task) : rateLimiter.call(() -> isolated(task));
     }
 
-    /** The bulkhead or thread pool layer, around the timed layer. */
+    /** The bulkhead or thread pool layer, around the timed layer; the CPU budget admits first. */
     private <T> T isolated(Callable<? extends T> task) throws Exception {
+        if (resources.cpuBudget() != null) {
+            resources.cpuBudget().admit(); // waits on the caller's thread, holding no permit
+        }
         if (bulkhead != null) {
             return bulkhead.call(() -> timed(task));
         }
@@ -130,7 +146,7 @@ public final class GuardStack implements Compartment {
     }
 
     private <T> T timed(Callable<? extends T> task) throws Exception {
-        return timeout == null ? task.call() : timeout.call(task);
+        return timeout == null ? resources.measured(task) : timeout.call(() -> resources.measured(task));
     }
 
     private static Exception unwrap(Throwable cause) {
@@ -146,6 +162,11 @@ public final class GuardStack implements Compartment {
     @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
+        try {
+            resources.admit(name); // the work runs elsewhere: admitted here, not measured
+        } catch (CompartmentRejectedException shed) {
+            return CompletableFuture.failedFuture(shed);
+        }
         return retry == null ? brokenAsync(task) : retry.callAsync(() -> brokenAsync(task));
     }
 
@@ -212,7 +233,9 @@ public final class GuardStack implements Compartment {
                 rateLimiter == null ? null : rateLimiter.stats(),
                 bulkhead == null ? null : bulkhead.stats(),
                 threadPool == null ? null : threadPool.stats(),
-                timeout == null ? null : timeout.stats());
+                timeout == null ? null : timeout.stats(),
+                resources.meter() == null ? null : resources.meter().stats(),
+                resources.cpuBudget() == null ? null : resources.cpuBudget().stats());
     }
 
     @Override

@@ -47,10 +47,11 @@ import java.util.function.Supplier;
  * (or the pool's thread) stays taken until the work has really stopped.
  *
  * <p>Resource guards join the stack where they belong: {@link Builder#shedUnder shedding} under
- * heap pressure is the outermost check, a {@link Builder#cpuBudget CPU budget} admits just before
- * the bulkhead or pool (so a call waiting for CPU holds no permit), and the CPU time and
- * allocation of the task are measured on the thread that runs it, innermost. Asynchronous calls
- * are shed and admitted, but their work, which runs elsewhere, is not measured.
+ * heap pressure and a {@link Builder#cpuBudget CPU budget}'s admission are the outermost checks
+ * (so a call waiting for CPU holds no permit, rate or probe, and is not timed by the breaker), and
+ * the CPU time and allocation of the task are charged and measured on the thread that runs it,
+ * innermost. Asynchronous calls are shed and admitted the same way (a CPU wait blocks the caller),
+ * but their work, which runs elsewhere, is neither charged nor measured.
  *
  * <p>Thread-safe.
  */
@@ -208,9 +209,9 @@ public interface Compartment {
         }
 
         /**
-         * Holds the compartment to a CPU rate: a call waits (or is refused) before taking a permit
-         * or thread while the compartment is over its budget, and the CPU time of {@link #build()
-         * the compartment's} synchronous calls is charged to it.
+         * Holds the compartment to a CPU rate: while the compartment is over its budget, a call
+         * waits (or is refused) before any other guard sees it, and the CPU time of the
+         * compartment's synchronous calls is charged to it.
          *
          * @param cpuBudget the budget
          * @return this builder

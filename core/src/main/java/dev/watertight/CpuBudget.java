@@ -30,8 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Cost.</b> A clock read to admit, two reads of the thread's CPU counter (each a system call:
  * 3.5 µs per call in all on our 2-vCPU VM) and one CAS to charge: meant for compartments whose
- * calls do real work, not for microsecond calls. Work on a virtual thread, for which the
- * JVM keeps no CPU counter, is charged its wall time instead, which never lets it exceed the budget.
+ * calls do real work, not for microsecond calls. Work on a virtual thread, for which the JVM
+ * keeps no CPU counter, is charged its wall time instead: that never lets it exceed the budget,
+ * but charges its waits on I/O too, so give I/O-bound work on virtual threads no CPU budget.
+ * A caller never waits past the {@link Deadline} of an enclosing timeout.
  *
  * <p>Thread-safe.
  */
@@ -134,7 +136,9 @@ public final class CpuBudget {
             admitted.increment();
             return;
         }
-        if (whenOver == WhenOver.REFUSE || ahead > maxWaitNanos) {
+        // Never wait past an enclosing timeout's deadline, as the other guards do not.
+        long mayWait = Math.min(maxWaitNanos, Deadline.remainingNanos());
+        if (whenOver == WhenOver.REFUSE || ahead > mayWait) {
             throw refuse(ahead, 0, false);
         }
         long start = now;
@@ -146,7 +150,7 @@ public final class CpuBudget {
             }
             now = time.nanoTime();
             ahead = paidUntil - windowNanos - now;
-            if (ahead > 0 && now - start + ahead > maxWaitNanos) {
+            if (ahead > 0 && now - start + ahead > mayWait) {
                 throw refuse(ahead, now - start, false); // others charged more meanwhile
             }
         }

@@ -43,6 +43,8 @@ public final class CpuBudgetExceededException extends CompartmentRejectedExcepti
     protected String describe() {
         String wait = interrupted ? "interrupted while waiting"
                 : maxWaitNanos == 0 ? "refused without waiting"
+                : waitedNanos == 0 ? "refused without waiting: getting back within it would take longer than maxWait "
+                        + millis(maxWaitNanos) + " (or the deadline of an enclosing timeout)"
                 : "waited " + millis(waitedNanos) + " (maxWait " + millis(maxWaitNanos) + ")";
         return String.format(Locale.ROOT, "CpuBudget '%s' is over its %s cores: its CPU use runs %s ahead of the rate "
                 + "beyond its window of %s; %s", compartment(), trim(cores), millis(aheadNanos), millis(windowNanos), wait);

@@ -1,20 +1,24 @@
 package dev.watertight;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.watertight.internal.Settings;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Sheds the least critical work while the heap is nearly full, so that the critical work keeps
@@ -25,9 +29,10 @@ import javax.management.NotificationListener;
  * heap.admit("reporting", Criticality.SHEDDABLE);   // throws HeapPressureException while the heap is short
  * }</pre>
  *
- * <p><b>The signal.</b> The heap's occupancy is read after each garbage collection (what survived
- * it, over the heap's maximum), from the JVM's own notifications: nothing is polled, and the hot
- * path reads one volatile field. At {@code elevatedAt} the pressure becomes {@link Level#ELEVATED}
+ * <p><b>The signal.</b> The heap's occupancy is read after each garbage collection (what the heap
+ * pools hold when it ends, over the heap's maximum), from the JVM's own collection notifications:
+ * nothing is polled, and the hot path reads one volatile field. Level changes are serialized, so
+ * listeners hear them in the order they happened. At {@code elevatedAt} the pressure becomes {@link Level#ELEVATED}
  * and {@link Criticality#SHEDDABLE} work is refused; at {@code severeAt} it becomes
  * {@link Level#SEVERE} and {@link Criticality#DEFAULT} work is refused too; {@link
  * Criticality#CRITICAL} work is never refused. With hysteresis: a level is left only when the
@@ -56,7 +61,15 @@ public final class HeapPressure implements AutoCloseable {
     private final double hysteresis;
     private final boolean writableStackTrace;
     private final List<Consumer<Level>> listeners = new CopyOnWriteArrayList<>();
+    /** The heap's memory pools, by name, as the JVM's collection notifications name them. */
+    private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP)
+            .map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toUnmodifiableSet());
+
     private final List<Runnable> unsubscribe = new ArrayList<>();
+    /** Serializes level changes (rare), so listeners hear them in order; a lock that virtual threads can wait on. */
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile Level level = Level.NONE;
     private volatile double occupancy;
 
@@ -86,9 +99,17 @@ public final class HeapPressure implements AutoCloseable {
     }
 
     private void subscribe() {
-        NotificationListener afterGc = (notification, handback) -> collected();
+        NotificationListener afterGc = (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                collected(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()));
+            }
+        };
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (collector instanceof NotificationEmitter emitter) {
+            // ZGC and Shenandoah report their pauses apart from their cycles, and G1 its concurrent
+            // phases apart from its collections: those say nothing new about what survived, and
+            // count what was allocated meanwhile.
+            if (collector instanceof NotificationEmitter emitter && !collector.getName().endsWith("Pauses")
+                    && !collector.getName().equals("G1 Concurrent GC")) { // its remark and cleanup leave Eden as it was
                 emitter.addNotificationListener(afterGc, null, null);
                 unsubscribe.add(() -> {
                     try {
@@ -101,20 +122,17 @@ public final class HeapPressure implements AutoCloseable {
         }
     }
 
-    /** Called on the JVM's notification thread after each collection. */
-    private void collected() {
+    /** Called on the JVM's notification thread after each collection: what the heap holds after it. */
+    private void collected(GarbageCollectionNotificationInfo collection) {
         long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
-                MemoryUsage afterGc = pool.getCollectionUsage();
-                if (afterGc != null) {
-                    used += afterGc.getUsed();
-                }
+        for (var pool : collection.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (HEAP_POOLS.contains(pool.getKey())) {
+                used += pool.getValue().getUsed();
             }
         }
         long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
         if (max > 0) {
-            observe((double) used / max);
+            observe(Math.min(1, (double) used / max));
         }
     }
 
@@ -126,21 +144,30 @@ public final class HeapPressure implements AutoCloseable {
      * @param fraction the occupancy, from 0 to 1
      */
     public void observe(double fraction) {
-        occupancy = fraction;
-        Level now = level;
-        Level next;
-        if (fraction >= severeAt) {
-            next = Level.SEVERE;
-        } else if (fraction >= elevatedAt) {
-            next = now == Level.SEVERE && fraction > severeAt - hysteresis ? Level.SEVERE : Level.ELEVATED;
-        } else if (now == Level.NONE) {
-            next = Level.NONE;
-        } else if (now == Level.SEVERE && fraction > severeAt - hysteresis) {
-            next = Level.SEVERE;
-        } else {
-            next = fraction > elevatedAt - hysteresis ? Level.ELEVATED : Level.NONE;
+        lock.lock();
+        try {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("the occupancy read by HeapPressure '" + name
+                        + "' must be between 0 and 1, was " + fraction);
+            }
+            occupancy = fraction;
+            Level now = level;
+            Level next;
+            if (fraction >= severeAt) {
+                next = Level.SEVERE;
+            } else if (fraction >= elevatedAt) {
+                next = now == Level.SEVERE && fraction > severeAt - hysteresis ? Level.SEVERE : Level.ELEVATED;
+            } else if (now == Level.NONE) {
+                next = Level.NONE;
+            } else if (now == Level.SEVERE && fraction > severeAt - hysteresis) {
+                next = Level.SEVERE;
+            } else {
+                next = fraction > elevatedAt - hysteresis ? Level.ELEVATED : Level.NONE;
+            }
+            set(next);
+        } finally {
+            lock.unlock();
         }
-        set(next);
     }
 
     /**
@@ -149,18 +176,23 @@ public final class HeapPressure implements AutoCloseable {
      * @param next the new level
      */
     public void set(Level next) {
-        Objects.requireNonNull(next, "level must not be null");
-        Level previous = level;
-        if (previous == next) {
-            return;
-        }
-        level = next;
-        for (Consumer<Level> listener : listeners) {
-            try {
-                listener.accept(next);
-            } catch (RuntimeException ignored) {
-                // a listener cannot break the signal
+        lock.lock();
+        try {
+            Objects.requireNonNull(next, "level must not be null");
+            Level previous = level;
+            if (previous == next) {
+                return;
             }
+            level = next;
+            for (Consumer<Level> listener : listeners) {
+                try {
+                    listener.accept(next);
+                } catch (RuntimeException ignored) {
+                    // a listener cannot break the signal
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -213,8 +245,13 @@ public final class HeapPressure implements AutoCloseable {
     /** Stops listening to the JVM's collections. */
     @Override
     public void close() {
-        unsubscribe.forEach(Runnable::run);
-        unsubscribe.clear();
+        lock.lock();
+        try {
+            unsubscribe.forEach(Runnable::run);
+            unsubscribe.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -300,10 +337,12 @@ public final class HeapPressure implements AutoCloseable {
          */
         public HeapPressure build() {
             if (severeAt < elevatedAt) {
-                throw new IllegalArgumentException("severeAt must be at least elevatedAt " + elevatedAt + ", was " + severeAt);
+                throw new IllegalArgumentException("severeAt of HeapPressure '" + name + "' must be at least elevatedAt "
+                        + elevatedAt + ", was " + severeAt + (severeAt == 0.90 ? " (its default)" : ""));
             }
             if (hysteresis >= elevatedAt) {
-                throw new IllegalArgumentException("hysteresis must be below elevatedAt " + elevatedAt + ", was " + hysteresis);
+                throw new IllegalArgumentException("hysteresis of HeapPressure '" + name + "' must be below elevatedAt "
+                        + elevatedAt + ", was " + hysteresis);
             }
             return new HeapPressure(this, fromJvm);
         }

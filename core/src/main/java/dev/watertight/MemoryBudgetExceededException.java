@@ -15,6 +15,7 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     private final long requested;
     private final long held;
     private final long budget;
+    private final boolean largerThanBudget;
     private final String fullParent;
     private final long parentHeld;
     private final long parentBudget;
@@ -22,13 +23,15 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     private final long maxWaitNanos;
     private final boolean interrupted;
 
-    MemoryBudgetExceededException(String compartment, long requested, long held, long budget, String fullParent,
+    MemoryBudgetExceededException(String compartment, long requested, long held, long budget, boolean largerThanBudget,
+            String fullParent,
             long parentHeld, long parentBudget, long waitedNanos, long maxWaitNanos, boolean interrupted,
             boolean captureStackTrace) {
         super(compartment, captureStackTrace);
         this.requested = requested;
         this.held = held;
         this.budget = budget;
+        this.largerThanBudget = largerThanBudget;
         this.fullParent = fullParent;
         this.parentHeld = parentHeld;
         this.parentBudget = parentBudget;
@@ -65,8 +68,10 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     @Override
     protected String describe() {
         StringBuilder message = new StringBuilder("MemoryBulkhead '").append(compartment()).append("' refused ")
-                .append(bytes(requested)).append(" (").append(requested).append(" bytes): ");
-        if (fullParent == null) {
+                .append(bytes(requested)).append(requested < 1024 ? "" : " (" + requested + " bytes)").append(": ");
+        if (largerThanBudget) {
+            message.append("more than its whole budget ").append(bytes(budget));
+        } else if (fullParent == null) {
             message.append("it holds ").append(bytes(held)).append(" of its budget ").append(bytes(budget));
         } else {
             message.append("its parent '").append(fullParent).append("' holds ").append(bytes(parentHeld))
@@ -75,7 +80,7 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
         }
         if (interrupted) {
             message.append("; interrupted while waiting");
-        } else if (maxWaitNanos > 0) {
+        } else if (maxWaitNanos > 0 && !largerThanBudget) {
             message.append("; waited ").append(Duration.ofNanos(waitedNanos).toMillis()).append(" ms (maxWait ")
                     .append(Duration.ofNanos(maxWaitNanos).toMillis()).append(" ms)");
         }

@@ -28,15 +28,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Guarantees.</b> What a bulkhead holds never exceeds its budget, and what all the children
  * of a parent hold never exceeds the parent's budget, not even for an instant: a reservation is
- * counted in the child first, then in each parent up the chain, and undone if a parent refuses.
+ * counted in the child first, then in each parent up the chain, and undone if a parent refuses;
+ * a release never takes a count below zero (releasing more than is held fails and changes
+ * nothing).
  * Children's budgets may add up to more than their parent's (the parent is then shared, first
  * come, first served); no child's may exceed it. Refusals are best effort while others reserve and
  * release at the same moment (a parent may refuse bytes that a sibling is about to give back).
  *
- * <p><b>Cost.</b> {@link #tryReserve} and {@link #release} are one CAS or atomic add per level,
- * take no lock and allocate nothing; a {@link MemoryReservation} handle is one small object.
- * Waiting callers ({@link #reserve(long, Duration)}) park on a lock shared by the whole tree,
- * which a release signals only when someone waits.
+ * <p><b>Cost.</b> {@link #tryReserve} and {@link #release} are one CAS per level, take no lock
+ * and allocate nothing; a {@link MemoryReservation} handle is one small object. Waiting callers
+ * ({@link #reserve(long, Duration)}) park on a lock shared by the whole tree, which a release (or
+ * a refusal by a parent, whose undo frees a child's bytes) takes only when someone waits.
  *
  * <p>Thread-safe.
  */
@@ -179,17 +181,29 @@ public final class MemoryBulkhead {
     public void release(long bytes) {
         checkBytes(bytes);
         for (MemoryBulkhead level = this; level != null; level = level.parent) {
-            long before = (long) RESERVED.getAndAdd(level, -bytes);
-            if (before < bytes) {
-                RESERVED.getAndAdd(level, bytes);
+            if (!level.releaseHere(bytes)) {
+                long held = level.reserved;
                 for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
-                    RESERVED.getAndAdd(undo, bytes);
+                    RESERVED.getAndAdd(undo, bytes); // the levels below gave theirs back: take them again
                 }
                 throw new IllegalStateException("MemoryBulkhead '" + level.name + "' was asked to release " + bytes
-                        + " bytes but holds only " + before + ": a reservation was released twice or never made");
+                        + " bytes but holds only " + held + ": a reservation was released twice or never made");
             }
         }
         waiters.released();
+    }
+
+    /** Lowers this level's count by bytes if it holds that many; never lets it go below zero. */
+    private boolean releaseHere(long bytes) {
+        for (;;) {
+            long held = reserved;
+            if (held < bytes) {
+                return false;
+            }
+            if (RESERVED.compareAndSet(this, held, held - bytes)) {
+                return true;
+            }
+        }
     }
 
     /**
@@ -198,6 +212,18 @@ public final class MemoryBulkhead {
      * @return null if taken, else the bulkhead that had no room
      */
     MemoryBulkhead take(long bytes) {
+        return take(bytes, true);
+    }
+
+    /**
+     * Takes bytes from this bulkhead and every parent, or none of them.
+     *
+     * @param signal whether giving back a child's bytes after a parent refused wakes the waiters;
+     *     a waiter, which holds the waiters' lock, must not (it would wake the others, who would
+     *     wake it, for the whole wait)
+     * @return null if taken, else the bulkhead that had no room
+     */
+    private MemoryBulkhead take(long bytes, boolean signal) {
         MemoryBulkhead level = this;
         for (; level != null; level = level.parent) {
             if (!level.takeHere(bytes)) {
@@ -211,7 +237,7 @@ public final class MemoryBulkhead {
         for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
             RESERVED.getAndAdd(undo, -bytes); // a parent refused: give back what the children took
         }
-        if (level != this) {
+        if (signal && level != this) {
             waiters.released(); // those bytes may be what a sibling's waiter needs
         }
         return level;
@@ -240,16 +266,16 @@ public final class MemoryBulkhead {
         }
     }
 
-    private static void checkBytes(long bytes) {
+    private void checkBytes(long bytes) {
         if (bytes < 0) {
-            throw new IllegalArgumentException("bytes must be zero or more, was " + bytes);
+            throw new IllegalArgumentException("bytes asked of MemoryBulkhead '" + name + "' must be zero or more, was " + bytes);
         }
     }
 
     private MemoryBudgetExceededException refused(long bytes, MemoryBulkhead full, long waitedNanos, long maxWaitNanos,
             boolean interrupted) {
         refusals.increment();
-        return new MemoryBudgetExceededException(name, bytes, reserved, budget,
+        return new MemoryBudgetExceededException(name, bytes, reserved, budget, bytes > budget,
                 full == this ? null : full.name, full.reserved, full.budget, waitedNanos, maxWaitNanos, interrupted,
                 writableStackTrace);
     }
@@ -293,7 +319,7 @@ public final class MemoryBulkhead {
                     for (;;) {
                         // Checked under the lock after counting ourselves in: a release that
                         // happens after this check sees waiting > 0 and signals.
-                        MemoryBulkhead full = bulkhead.take(bytes);
+                        MemoryBulkhead full = bulkhead.take(bytes, false);
                         if (full == null || remaining <= 0) {
                             return full;
                         }

@@ -55,7 +55,8 @@ public final class MemoryReservation implements AutoCloseable {
      */
     public void resize(long newBytes) {
         if (newBytes < 0) {
-            throw new IllegalArgumentException("bytes must be zero or more, was " + newBytes);
+            throw new IllegalArgumentException("the new size of a reservation of MemoryBulkhead '" + bulkhead.name()
+                    + "' must be zero or more bytes, was " + newBytes);
         }
         for (;;) {
             long held = bytes;

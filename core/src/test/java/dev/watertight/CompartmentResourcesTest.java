@@ -91,6 +91,6 @@ class CompartmentResourcesTest {
         assertThat(bulkhead.stats().accepted()).as("the refused call took no permit").isEqualTo(1);
         clock.advance(1, TimeUnit.SECONDS);
         assertThat(reports.call(() -> 2)).isEqualTo(2);
-        assertThat(reports.toString()).isEqualTo("Compartment[reporting: bulkhead 'reporting' (1) -> cpu budget 0.5 cores -> call]");
+        assertThat(reports.toString()).isEqualTo("Compartment[reporting: cpu budget 0.5 cores -> bulkhead 'reporting' (1) -> call]");
     }
 }

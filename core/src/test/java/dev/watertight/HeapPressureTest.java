@@ -83,7 +83,7 @@ class HeapPressureTest {
     @Test
     void badThresholdsFailWithPreciseMessages() {
         assertThatThrownBy(() -> HeapPressure.monitor().elevatedAt(0.9).severeAt(0.8).build())
-                .hasMessage("severeAt must be at least elevatedAt 0.9, was 0.8");
+                .hasMessage("severeAt of HeapPressure 'heap' must be at least elevatedAt 0.9, was 0.8");
         assertThatThrownBy(() -> HeapPressure.monitor().elevatedAt(1.5))
                 .hasMessage("elevatedAt must be between 0.05 and 1.0, was 1.5");
         assertThatThrownBy(() -> HeapPressure.monitor().hysteresis(0.6))

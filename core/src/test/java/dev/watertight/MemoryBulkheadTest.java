@@ -137,7 +137,7 @@ class MemoryBulkheadTest {
                 .hasMessageEndingWith("(maxWait 20 ms)");
         assertThatThrownBy(() -> buffers.reserve(2 * MB, Duration.ofSeconds(30)))
                 .as("more than the whole budget is refused at once, not after the wait")
-                .hasMessageStartingWith("MemoryBulkhead 'buffers' refused 2.0 MiB");
+                .hasMessage("MemoryBulkhead 'buffers' refused 2.0 MiB (2097152 bytes): more than its whole budget 1.0 MiB");
     }
 
     @Test
@@ -165,8 +165,36 @@ class MemoryBulkheadTest {
         MemoryBulkhead parent = MemoryBulkhead.builder("caches").budget(300 * MB).build();
         assertThatThrownBy(() -> MemoryBulkhead.builder("static-cache").budget(400 * MB).parent(parent).build())
                 .hasMessage("budget of 'static-cache' must be at most the budget of its parent 'caches', 300.0 MiB, was 400.0 MiB");
-        assertThatThrownBy(() -> parent.tryReserve(-1)).hasMessage("bytes must be zero or more, was -1");
+        assertThatThrownBy(() -> parent.tryReserve(-1)).hasMessage("bytes asked of MemoryBulkhead 'caches' must be zero or more, was -1");
         assertThatThrownBy(() -> parent.reserve(1, Duration.ofMillis(-1)))
                 .hasMessageStartingWith("maxWait must be");
+    }
+
+    @Test
+    void waitersOnSiblingsOfAFullParentSleepRatherThanWakeEachOther() throws Exception {
+        MemoryBulkhead parent = MemoryBulkhead.builder("caches").budget(100).build();
+        MemoryBulkhead x = MemoryBulkhead.builder("x").budget(100).parent(parent).build();
+        MemoryBulkhead y = MemoryBulkhead.builder("y").budget(100).parent(parent).build();
+        MemoryBulkhead z = MemoryBulkhead.builder("z").budget(100).parent(parent).build();
+        z.reserve(100); // the parent is full
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+
+        long[] cpu = new long[2];
+        Thread[] waiters = new Thread[2];
+        MemoryBulkhead[] siblings = {x, y};
+        for (int i = 0; i < 2; i++) {
+            int index = i;
+            waiters[i] = Thread.ofPlatform().start(() -> {
+                assertThatThrownBy(() -> siblings[index].reserve(10, Duration.ofMillis(500)))
+                        .isInstanceOf(MemoryBudgetExceededException.class);
+                cpu[index] = threads.getCurrentThreadCpuTime();
+            });
+        }
+        for (Thread waiter : waiters) {
+            waiter.join();
+        }
+
+        assertThat(cpu[0]).as("CPU time of the first waiter over a 500 ms wait").isLessThan(Duration.ofMillis(150).toNanos());
+        assertThat(cpu[1]).as("CPU time of the second waiter over a 500 ms wait").isLessThan(Duration.ofMillis(150).toNanos());
     }
 }

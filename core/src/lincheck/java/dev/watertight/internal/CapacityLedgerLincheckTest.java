@@ -1,12 +1,8 @@
 package dev.watertight.internal;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.TimeUnit;
 import kotlin.Unit;
-import kotlin.jvm.functions.Function1;
-import kotlin.reflect.jvm.ReflectJvmMapping;
 import org.jetbrains.lincheck.datastructures.CTestConfiguration;
-import org.jetbrains.lincheck.datastructures.DSLThreadScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
@@ -175,61 +171,41 @@ public class CapacityLedgerLincheckTest {
                 // Both shares at their reservation; A borrows twice and gives back, B borrows, a
                 // third thread cycles A: the two spare units raced for while borrowed units come back.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "tryAcquireA", "tryAcquireB"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "tryAcquireA", "tryAcquireB"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "tryAcquireA", "tryAcquireA", "releaseA"));
-                        threads.thread(thread(model, 2, "tryAcquireB", "tryAcquireB", "releaseB"));
-                        threads.thread(thread(model, 3, "tryAcquireA", "releaseA", "tryAcquireA"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "tryAcquireA", "tryAcquireA", "releaseA"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "tryAcquireB", "tryAcquireB", "releaseB"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "tryAcquireA", "releaseA", "tryAcquireA"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "tryAcquireB"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "tryAcquireB"));
                     return Unit.INSTANCE;
                 })
                 // A has borrowed a spare unit and floods for the other; B's reservation must hold,
                 // and B's own borrowing stop at the spare or its ceiling.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "tryAcquireA", "tryAcquireA"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "tryAcquireA", "tryAcquireA"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "tryAcquireA", "tryAcquireA", "tryAcquireB"));
-                        threads.thread(thread(model, 2, "tryAcquireB", "tryAcquireB", "tryAcquireB"));
-                        threads.thread(thread(model, 3, "tryAcquireB", "releaseB", "tryAcquireA"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "tryAcquireA", "tryAcquireA", "tryAcquireB"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "tryAcquireB", "tryAcquireB", "tryAcquireB"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "tryAcquireB", "releaseB", "tryAcquireA"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "tryAcquireB"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "tryAcquireB"));
                     return Unit.INSTANCE;
                 })
                 // B at its ceiling gives back its borrowed unit while A and B race for it.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "tryAcquireA", "tryAcquireB"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "tryAcquireA", "tryAcquireB"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "tryAcquireB", "releaseB", "tryAcquireB"));
-                        threads.thread(thread(model, 2, "tryAcquireA", "tryAcquireA", "releaseA"));
-                        threads.thread(thread(model, 3, "tryAcquireB", "tryAcquireA", "releaseB"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "tryAcquireB", "releaseB", "tryAcquireB"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "tryAcquireA", "tryAcquireA", "releaseA"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "tryAcquireB", "tryAcquireA", "releaseB"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "tryAcquireA"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "tryAcquireA"));
                     return Unit.INSTANCE;
                 });
-    }
-
-    /** One thread of a custom scenario: the named operations of {@code model}, in order. */
-    private static Function1<DSLThreadScenario, Unit> thread(Class<?> model, int index, String... operations) {
-        return actors -> {
-            for (String name : operations) {
-                Method operation = operation(model, name);
-                actors.actor(ReflectJvmMapping.getKotlinFunction(operation), new Object[] {index});
-            }
-            return Unit.INSTANCE;
-        };
-    }
-
-    private static Method operation(Class<?> model, String name) {
-        for (Method method : model.getMethods()) {
-            if (method.getName().equals(name) && method.isAnnotationPresent(Operation.class)) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException(model.getSimpleName() + " has no operation " + name);
     }
 
     /** The model-checking options of this model, with its key scenarios. */

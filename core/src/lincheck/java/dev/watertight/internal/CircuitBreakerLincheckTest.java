@@ -3,14 +3,10 @@ package dev.watertight.internal;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.CircuitBreaker.State;
 import dev.watertight.CircuitBreakerOpenException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import kotlin.Unit;
-import kotlin.jvm.functions.Function1;
-import kotlin.reflect.jvm.ReflectJvmMapping;
 import org.jetbrains.lincheck.datastructures.CTestConfiguration;
-import org.jetbrains.lincheck.datastructures.DSLThreadScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Options;
@@ -250,62 +246,41 @@ public class CircuitBreakerLincheckTest {
                 // One failure opens the breaker, the period passes: three threads race for the probe,
                 // whose success, failure or cancellation each decide differently.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "admit", "fail", "tick"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "admit", "fail", "tick"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "admit", "succeed", "state"));
-                        threads.thread(thread(model, 2, "admit", "fail", "admit"));
-                        threads.thread(thread(model, 3, "admit", "ignore", "admit"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "admit", "succeed", "state"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "admit", "fail", "admit"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "admit", "ignore", "admit"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "state"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "state"));
                     return Unit.INSTANCE;
                 })
                 // A probe's failure against a reset and a forced opening: once the round is over,
                 // its probe must not reopen the breaker.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "admit", "fail", "tick"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "admit", "fail", "tick"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "admit", "fail", "admit"));
-                        threads.thread(thread(model, 2, "reset", "admit", "succeed"));
-                        threads.thread(thread(model, 3, "forceOpen", "state", "reset"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "admit", "fail", "admit"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "reset", "admit", "succeed"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "forceOpen", "state", "reset"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "admit"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "admit"));
                     return Unit.INSTANCE;
                 })
                 // Failures of calls admitted in a closed phase that a reset or a trip has ended.
                 .addCustomScenario(scenario -> {
-                    scenario.initial(thread(model, 0, "admit", "succeed"));
+                    scenario.initial(LincheckScenarios.thread(model, 0, "admit", "succeed"));
                     scenario.parallel(threads -> {
-                        threads.thread(thread(model, 1, "admit", "fail", "tick"));
-                        threads.thread(thread(model, 2, "admit", "reset", "fail"));
-                        threads.thread(thread(model, 3, "admit", "succeed", "state"));
+                        threads.thread(LincheckScenarios.thread(model, 1, "admit", "fail", "tick"));
+                        threads.thread(LincheckScenarios.thread(model, 2, "admit", "reset", "fail"));
+                        threads.thread(LincheckScenarios.thread(model, 3, "admit", "succeed", "state"));
                         return Unit.INSTANCE;
                     });
-                    scenario.post(thread(model, 4, "admit"));
+                    scenario.post(LincheckScenarios.thread(model, 4, "admit"));
                     return Unit.INSTANCE;
                 });
-    }
-
-    /** One thread of a custom scenario: the named operations of {@code model}, in order. */
-    private static Function1<DSLThreadScenario, Unit> thread(Class<?> model, int index, String... operations) {
-        return actors -> {
-            for (String name : operations) {
-                Method operation = operation(model, name);
-                Object[] arguments = operation.getParameterCount() == 0 ? new Object[0] : new Object[] {index};
-                actors.actor(ReflectJvmMapping.getKotlinFunction(operation), arguments);
-            }
-            return Unit.INSTANCE;
-        };
-    }
-
-    private static Method operation(Class<?> model, String name) {
-        for (Method method : model.getMethods()) {
-            if (method.getName().equals(name) && method.isAnnotationPresent(Operation.class)) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException(model.getSimpleName() + " has no operation " + name);
     }
 
     /**

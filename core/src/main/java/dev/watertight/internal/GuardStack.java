@@ -62,8 +62,8 @@ public final class GuardStack implements Compartment {
         this.timeout = timeout;
         this.resources = resources;
         List<String> layers = new ArrayList<>();
-        if (resources.shedding() != null) {
-            layers.add(resources.shedding());
+        if (resources.admission() != null) {
+            layers.add(resources.admission());
         }
         if (retry != null) {
             layers.add("retry '" + retry.name() + "'");
@@ -98,9 +98,7 @@ public final class GuardStack implements Compartment {
     @Override
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
-        if (resources.heapPressure() != null) {
-            resources.heapPressure().admit(name, resources.criticality()); // shed before any guard is touched
-        }
+        resources.admit(name); // shed, or wait for CPU, before any guard is touched or any permit held
         return retry == null ? broken(task) : retry.call(() -> broken(task));
     }
 
@@ -114,11 +112,8 @@ public final class GuardStack implements Compartment {
         return rateLimiter == null ? isolated(task) : rateLimiter.call(() -> isolated(task));
     }
 
-    /** The bulkhead or thread pool layer, around the timed layer; the CPU budget admits first. */
+    /** The bulkhead or thread pool layer, around the timed layer. */
     private <T> T isolated(Callable<? extends T> task) throws Exception {
-        if (resources.cpuBudget() != null) {
-            resources.cpuBudget().admit(); // waits on the caller's thread, holding no permit
-        }
         if (bulkhead != null) {
             return bulkhead.call(() -> timed(task));
         }
@@ -146,6 +141,9 @@ public final class GuardStack implements Compartment {
     }
 
     private <T> T timed(Callable<? extends T> task) throws Exception {
+        if (!resources.measures()) {
+            return timeout == null ? task.call() : timeout.call(task); // nothing added to a plain stack
+        }
         return timeout == null ? resources.measured(task) : timeout.call(() -> resources.measured(task));
     }
 

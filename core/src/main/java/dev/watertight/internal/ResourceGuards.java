@@ -7,8 +7,9 @@ import dev.watertight.ResourceMeter;
 import java.util.concurrent.Callable;
 
 /**
- * The resource guards of a compartment: shedding under heap pressure at the door, and a CPU
- * budget and a meter around the task on the thread that runs it. Any of them may be absent.
+ * The resource guards of a compartment: shedding under heap pressure and the CPU budget's
+ * admission at the door, before any other guard, and the CPU budget's charge and the meter around
+ * the task on the thread that runs it. Any of them may be absent.
  *
  * @param heapPressure the signal that sheds this compartment's work, or null
  * @param criticality the compartment's criticality, for the signal
@@ -44,30 +45,38 @@ public record ResourceGuards(HeapPressure heapPressure, Criticality criticality,
      * @throws Exception whatever the task throws
      */
     public <T> T measured(Callable<? extends T> task) throws Exception {
-        if (cpuBudget == null && meter == null) {
+        if (!measures()) {
             return task.call();
         }
         long cpuBefore = cpuBudget != null ? ThreadCounters.cpuNanos() : 0;
+        long wallBefore = cpuBefore < 0 ? System.nanoTime() : 0;
         try {
             return meter == null ? task.call() : meter.call(task::call);
         } finally {
-            if (cpuBudget != null && cpuBefore >= 0) {
-                cpuBudget.charge(ThreadCounters.cpuNanos() - cpuBefore);
+            if (cpuBudget != null) {
+                // A virtual thread has no CPU counter: its wall time is charged, as CpuBudget.call does.
+                cpuBudget.charge(cpuBefore < 0 ? System.nanoTime() - wallBefore : ThreadCounters.cpuNanos() - cpuBefore);
             }
         }
     }
 
-    /** The layers for the compartment's description, outermost first. */
-    String shedding() {
-        return heapPressure == null ? null : "shed under heap pressure (" + criticality + ")";
+    /** Whether the task is measured at all (a CPU budget or a meter). */
+    public boolean measures() {
+        return cpuBudget != null || meter != null;
     }
 
-    String accounting() {
+    /** The admission layers for the compartment's description, outermost first, or null. */
+    String admission() {
+        String shed = heapPressure == null ? null : "shed under heap pressure (" + criticality + ")";
         String budget = cpuBudget == null ? null : "cpu budget " + cpuBudget.cores() + " cores";
-        String meterText = meter == null ? null : "resource meter";
-        if (budget != null && meterText != null) {
-            return budget + " -> " + meterText;
+        if (shed != null && budget != null) {
+            return shed + " -> " + budget;
         }
-        return budget != null ? budget : meterText;
+        return shed != null ? shed : budget;
+    }
+
+    /** The measuring layer for the compartment's description, innermost, or null. */
+    String accounting() {
+        return meter == null ? null : "resource meter";
     }
 }

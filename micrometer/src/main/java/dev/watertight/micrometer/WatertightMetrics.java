@@ -1,0 +1,236 @@
+package dev.watertight.micrometer;
+
+import dev.watertight.Bulkhead;
+import dev.watertight.BulkheadStats;
+import dev.watertight.CircuitBreaker;
+import dev.watertight.CircuitBreakerStats;
+import dev.watertight.Compartment;
+import dev.watertight.CompartmentStats;
+import dev.watertight.MemoryBulkhead;
+import dev.watertight.MemoryBulkheadStats;
+import dev.watertight.RateLimiter;
+import dev.watertight.RateLimiterStats;
+import dev.watertight.ThreadPoolBulkhead;
+import dev.watertight.ThreadPoolStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes Watertight guards' stats to a Micrometer {@link MeterRegistry}, following Micrometer's
+ * naming conventions (dotted lower-case names, counters per outcome in an {@code outcome} tag), so
+ * every registry (Prometheus, OTLP, JMX, ...) renders them in its own style.
+ *
+ * <pre>{@code
+ * new WatertightMetrics()
+ *         .bulkhead(payments)
+ *         .compartment(reporting)          // every guard of the compartment
+ *         .bindTo(meterRegistry);
+ * }</pre>
+ *
+ * <p>Every meter has the tags {@code name} (the guard's name) and {@code compartment} (the
+ * compartment it belongs to; the guard's own name when bound alone). Meters read the guards'
+ * {@code stats()} snapshots when the registry is read (a scrape), never on the guards' hot paths.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>guard</th><th>counters (tag {@code outcome})</th><th>gauges</th></tr>
+ *   <tr><td>bulkhead</td><td>{@code watertight.bulkhead.calls}: accepted, rejected, succeeded, failed</td>
+ *       <td>{@code watertight.bulkhead.in.use}, {@code .waiting}, {@code .limit}</td></tr>
+ *   <tr><td>thread pool</td><td>{@code watertight.threadpool.tasks}: submitted, succeeded, failed,
+ *       rejected, timed.out, cancelled</td>
+ *       <td>{@code watertight.threadpool.active}, {@code .queued}, {@code .queue.capacity}, {@code .threads}</td></tr>
+ *   <tr><td>circuit breaker</td><td>{@code watertight.circuitbreaker.not.permitted} (no tag)</td>
+ *       <td>{@code watertight.circuitbreaker.state} (tag {@code state}: 1 for the current state, 0
+ *       for the others), {@code .failure.rate}, {@code .slow.call.rate}</td></tr>
+ *   <tr><td>rate limiter</td><td>{@code watertight.ratelimiter.calls}: granted, rejected</td>
+ *       <td>{@code watertight.ratelimiter.available}, {@code .waiting}</td></tr>
+ *   <tr><td>memory bulkhead</td><td>{@code watertight.memory.refusals} (no tag)</td>
+ *       <td>{@code watertight.memory.reserved}, {@code .budget}, {@code .peak} (base unit bytes)</td></tr>
+ * </table>
+ *
+ * <p>Not thread-safe while being described; {@link #bindTo} may be called once per registry.
+ */
+public final class WatertightMetrics implements MeterBinder {
+    private final List<Consumer<MeterRegistry>> bindings = new ArrayList<>();
+
+    /** Starts with nothing to publish. */
+    public WatertightMetrics() {
+    }
+
+    /**
+     * Publishes a bulkhead.
+     *
+     * @param bulkhead the bulkhead
+     * @return this
+     */
+    public WatertightMetrics bulkhead(Bulkhead bulkhead) {
+        Objects.requireNonNull(bulkhead, "bulkhead must not be null");
+        bindings.add(registry -> bindBulkhead(registry, bulkhead.name(), bulkhead.name(), bulkhead::stats));
+        return this;
+    }
+
+    /**
+     * Publishes a thread-pool compartment.
+     *
+     * @param pool the pool
+     * @return this
+     */
+    public WatertightMetrics threadPool(ThreadPoolBulkhead pool) {
+        Objects.requireNonNull(pool, "pool must not be null");
+        bindings.add(registry -> bindThreadPool(registry, pool.name(), pool.name(), pool::stats));
+        return this;
+    }
+
+    /**
+     * Publishes a circuit breaker.
+     *
+     * @param breaker the breaker
+     * @return this
+     */
+    public WatertightMetrics circuitBreaker(CircuitBreaker breaker) {
+        Objects.requireNonNull(breaker, "breaker must not be null");
+        bindings.add(registry -> bindBreaker(registry, breaker.name(), breaker.name(), breaker::stats));
+        return this;
+    }
+
+    /**
+     * Publishes a rate limiter.
+     *
+     * @param limiter the limiter
+     * @return this
+     */
+    public WatertightMetrics rateLimiter(RateLimiter limiter) {
+        Objects.requireNonNull(limiter, "limiter must not be null");
+        bindings.add(registry -> bindRateLimiter(registry, limiter.name(), limiter.name(), limiter::stats));
+        return this;
+    }
+
+    /**
+     * Publishes a memory bulkhead.
+     *
+     * @param memory the memory bulkhead
+     * @return this
+     */
+    public WatertightMetrics memory(MemoryBulkhead memory) {
+        Objects.requireNonNull(memory, "memory must not be null");
+        bindings.add(registry -> bindMemory(registry, memory.name(), memory::stats));
+        return this;
+    }
+
+    /**
+     * Publishes every guard of a compartment (bulkhead or pool, breaker, rate limiter), tagged
+     * with the compartment's name.
+     *
+     * @param compartment the compartment
+     * @return this
+     */
+    public WatertightMetrics compartment(Compartment compartment) {
+        Objects.requireNonNull(compartment, "compartment must not be null");
+        bindings.add(registry -> {
+            String tag = compartment.name();
+            CompartmentStats now = compartment.stats(); // which guards it has does not change
+            if (now.bulkhead() != null) {
+                bindBulkhead(registry, now.bulkhead().name(), tag, () -> compartment.stats().bulkhead());
+            }
+            if (now.threadPool() != null) {
+                bindThreadPool(registry, now.threadPool().name(), tag, () -> compartment.stats().threadPool());
+            }
+            if (now.circuitBreaker() != null) {
+                bindBreaker(registry, now.circuitBreaker().name(), tag, () -> compartment.stats().circuitBreaker());
+            }
+            if (now.rateLimiter() != null) {
+                bindRateLimiter(registry, now.rateLimiter().name(), tag, () -> compartment.stats().rateLimiter());
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry must not be null");
+        bindings.forEach(binding -> binding.accept(registry));
+    }
+
+    private static Tags tags(String name, String compartment) {
+        return Tags.of("name", name, "compartment", compartment);
+    }
+
+    private static <S> void counter(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
+            ToDoubleFunction<S> value, String description) {
+        FunctionCounter.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
+                .tags(tags).description(description).register(registry);
+    }
+
+    private static <S> void gauge(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
+            ToDoubleFunction<S> value, String description, String unit) {
+        Gauge.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
+                .tags(tags).description(description).baseUnit(unit).strongReference(true).register(registry);
+    }
+
+    private static void bindBulkhead(MeterRegistry registry, String name, String compartment, Supplier<BulkheadStats> stats) {
+        Tags tags = tags(name, compartment);
+        String calls = "watertight.bulkhead.calls";
+        counter(registry, calls, tags.and("outcome", "accepted"), stats, BulkheadStats::accepted, "Calls admitted");
+        counter(registry, calls, tags.and("outcome", "rejected"), stats, BulkheadStats::rejected, "Calls refused");
+        counter(registry, calls, tags.and("outcome", "succeeded"), stats, BulkheadStats::succeeded, "Calls that returned");
+        counter(registry, calls, tags.and("outcome", "failed"), stats, BulkheadStats::failed, "Calls that threw");
+        gauge(registry, "watertight.bulkhead.in.use", tags, stats, BulkheadStats::inUse, "Permits held now", null);
+        gauge(registry, "watertight.bulkhead.waiting", tags, stats, BulkheadStats::waiting, "Callers waiting now", null);
+        gauge(registry, "watertight.bulkhead.limit", tags, stats, BulkheadStats::maxConcurrent, "The limit", null);
+    }
+
+    private static void bindThreadPool(MeterRegistry registry, String name, String compartment, Supplier<ThreadPoolStats> stats) {
+        Tags tags = tags(name, compartment);
+        String tasks = "watertight.threadpool.tasks";
+        counter(registry, tasks, tags.and("outcome", "submitted"), stats, ThreadPoolStats::submitted, "Tasks admitted");
+        counter(registry, tasks, tags.and("outcome", "succeeded"), stats, ThreadPoolStats::succeeded, "Tasks that returned");
+        counter(registry, tasks, tags.and("outcome", "failed"), stats, ThreadPoolStats::failed, "Tasks that threw");
+        counter(registry, tasks, tags.and("outcome", "rejected"), stats, ThreadPoolStats::rejected, "Tasks refused");
+        counter(registry, tasks, tags.and("outcome", "timed.out"), stats, ThreadPoolStats::timedOut, "Tasks past their timeout");
+        counter(registry, tasks, tags.and("outcome", "cancelled"), stats, ThreadPoolStats::cancelled, "Tasks cancelled");
+        gauge(registry, "watertight.threadpool.active", tags, stats, ThreadPoolStats::activeThreads, "Threads running a task", null);
+        gauge(registry, "watertight.threadpool.queued", tags, stats, ThreadPoolStats::queued, "Tasks waiting in the queue", null);
+        gauge(registry, "watertight.threadpool.queue.capacity", tags, stats, ThreadPoolStats::queueCapacity, "The queue's bound", null);
+        gauge(registry, "watertight.threadpool.threads", tags, stats, ThreadPoolStats::threads, "The pool's threads", null);
+    }
+
+    private static void bindBreaker(MeterRegistry registry, String name, String compartment, Supplier<CircuitBreakerStats> stats) {
+        Tags tags = tags(name, compartment);
+        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+            gauge(registry, "watertight.circuitbreaker.state", tags.and("state", state.name().toLowerCase(Locale.ROOT)),
+                    stats, now -> now.state() == state ? 1 : 0, "1 for the breaker's current state, 0 for the others", null);
+        }
+        gauge(registry, "watertight.circuitbreaker.failure.rate", tags, stats, CircuitBreakerStats::failureRate,
+                "Failure rate of the window, percent", "percent");
+        gauge(registry, "watertight.circuitbreaker.slow.call.rate", tags, stats, CircuitBreakerStats::slowCallRate,
+                "Slow-call rate of the window, percent", "percent");
+        counter(registry, "watertight.circuitbreaker.not.permitted", tags, stats, CircuitBreakerStats::notPermitted,
+                "Calls refused while open");
+    }
+
+    private static void bindRateLimiter(MeterRegistry registry, String name, String compartment, Supplier<RateLimiterStats> stats) {
+        Tags tags = tags(name, compartment);
+        counter(registry, "watertight.ratelimiter.calls", tags.and("outcome", "granted"), stats, RateLimiterStats::granted, "Permits granted");
+        counter(registry, "watertight.ratelimiter.calls", tags.and("outcome", "rejected"), stats, RateLimiterStats::rejected, "Calls refused");
+        gauge(registry, "watertight.ratelimiter.available", tags, stats, RateLimiterStats::availablePermits, "Permits available now", null);
+        gauge(registry, "watertight.ratelimiter.waiting", tags, stats, RateLimiterStats::waiting, "Callers waiting now", null);
+    }
+
+    private static void bindMemory(MeterRegistry registry, String name, Supplier<MemoryBulkheadStats> stats) {
+        Tags tags = tags(name, name);
+        gauge(registry, "watertight.memory.reserved", tags, stats, MemoryBulkheadStats::reserved, "Bytes reserved now", "bytes");
+        gauge(registry, "watertight.memory.budget", tags, stats, MemoryBulkheadStats::budget, "The budget", "bytes");
+        gauge(registry, "watertight.memory.peak", tags, stats, MemoryBulkheadStats::peak, "The most bytes reserved at once", "bytes");
+        counter(registry, "watertight.memory.refusals", tags, stats, MemoryBulkheadStats::refusals, "Reservations refused");
+    }
+}

@@ -4,6 +4,7 @@ import dev.watertight.internal.GuardStack;
 import dev.watertight.internal.ResourceGuards;
 import dev.watertight.internal.Settings;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,9 +54,10 @@ import java.util.function.Supplier;
  * innermost. Asynchronous calls are shed and admitted the same way (a CPU wait blocks the caller),
  * but their work, which runs elsewhere, is neither charged nor measured.
  *
- * <p>Thread-safe.
+ * <p>{@link #close()} closes the compartment's thread pool, if it has one; the other guards hold
+ * no threads. Thread-safe.
  */
-public interface Compartment {
+public interface Compartment extends AutoCloseable {
 
     /**
      * Starts building a compartment.
@@ -94,6 +96,50 @@ public interface Compartment {
 
     /** A snapshot of every guard's stats. */
     CompartmentStats stats();
+
+    /** The retry, if the compartment has one. */
+    default Optional<Retry> retry() {
+        return Optional.empty();
+    }
+
+    /** The circuit breaker, if the compartment has one. */
+    default Optional<CircuitBreaker> circuitBreaker() {
+        return Optional.empty();
+    }
+
+    /** The rate limiter, if the compartment has one. */
+    default Optional<RateLimiter> rateLimiter() {
+        return Optional.empty();
+    }
+
+    /** The bulkhead, if the compartment has one. */
+    default Optional<Bulkhead> bulkhead() {
+        return Optional.empty();
+    }
+
+    /** The thread pool, if the compartment has one. */
+    default Optional<ThreadPoolBulkhead> threadPool() {
+        return Optional.empty();
+    }
+
+    /** The timeout, if the compartment has one. */
+    default Optional<Timeout> timeout() {
+        return Optional.empty();
+    }
+
+    /** The CPU budget, if the compartment has one. */
+    default Optional<CpuBudget> cpuBudget() {
+        return Optional.empty();
+    }
+
+    /**
+     * Closes the compartment's thread pool, if it has one, as {@link ThreadPoolBulkhead#close()}
+     * does; the other guards hold no threads and keep working. Idempotent.
+     */
+    @Override
+    default void close() {
+        threadPool().ifPresent(ThreadPoolBulkhead::close);
+    }
 
     /**
      * Builds a {@link Compartment} from guards built beforehand. Each guard may be given once;

@@ -29,6 +29,26 @@ class CompartmentTest {
     }
 
     @Test
+    void exposesItsGuardsAndClosingItClosesItsThreadPool() {
+        Bulkhead bulkhead = Bulkhead.of("withBulkhead", 2);
+        Compartment withBulkhead = Compartment.builder("withBulkhead").bulkhead(bulkhead).build();
+        ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("withPool", 1, 1);
+        Compartment withPool = Compartment.builder("withPool").threadPool(pool).build();
+
+        assertThat(withBulkhead.bulkhead()).containsSame(bulkhead);
+        assertThat(withBulkhead.threadPool()).isEmpty();
+        assertThat(withBulkhead.circuitBreaker()).isEmpty();
+        assertThat(withPool.threadPool()).containsSame(pool);
+
+        withBulkhead.close(); // nothing to close: the bulkhead keeps working
+        withPool.close();
+        withPool.close();
+
+        assertThat(bulkhead.tryAcquire()).isPresent();
+        assertThat(pool.isClosed()).isTrue();
+    }
+
+    @Test
     void theRetryTriesAgainAfterAFailureButNeverAfterARefusalOfAnInnerGuard() throws Exception {
         Bulkhead bulkhead = Bulkhead.of("inner", 1);
         Compartment compartment = Compartment.builder("retried")

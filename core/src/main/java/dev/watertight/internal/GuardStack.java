@@ -4,6 +4,7 @@ import dev.watertight.Bulkhead;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.Compartment;
 import dev.watertight.CompartmentRejectedException;
+import dev.watertight.CpuBudget;
 import dev.watertight.Deadline;
 import dev.watertight.TimeSource;
 import dev.watertight.CompartmentStats;
@@ -15,6 +16,7 @@ import dev.watertight.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -234,6 +236,41 @@ public final class GuardStack implements Compartment {
                 timeout == null ? null : timeout.stats(),
                 resources.meter() == null ? null : resources.meter().stats(),
                 resources.cpuBudget() == null ? null : resources.cpuBudget().stats());
+    }
+
+    @Override
+    public Optional<Retry> retry() {
+        return Optional.ofNullable(retry);
+    }
+
+    @Override
+    public Optional<CircuitBreaker> circuitBreaker() {
+        return Optional.ofNullable(circuitBreaker);
+    }
+
+    @Override
+    public Optional<RateLimiter> rateLimiter() {
+        return Optional.ofNullable(rateLimiter);
+    }
+
+    @Override
+    public Optional<Bulkhead> bulkhead() {
+        return Optional.ofNullable(bulkhead);
+    }
+
+    @Override
+    public Optional<ThreadPoolBulkhead> threadPool() {
+        return Optional.ofNullable(threadPool);
+    }
+
+    @Override
+    public Optional<Timeout> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    @Override
+    public Optional<CpuBudget> cpuBudget() {
+        return Optional.ofNullable(resources.cpuBudget());
     }
 
     @Override

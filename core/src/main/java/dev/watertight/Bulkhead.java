@@ -76,7 +76,11 @@ public interface Bulkhead {
     /** The compartment's name. */
     String name();
 
-    /** The settings this bulkhead was built with; {@link #maxConcurrent()} tells the current limit. */
+    /**
+     * The settings in force: those it was built with, as changed since by {@link #resize} and
+     * {@link #reconfigure}. Its listeners and {@code writableStackTrace} are always those it was
+     * built with.
+     */
     BulkheadConfig config();
 
     /** The current limit on concurrent calls, which {@link #resize} may have changed. */
@@ -163,6 +167,20 @@ public interface Bulkhead {
      *     whose limit is the share's ceiling
      */
     void resize(int maxConcurrent);
+
+    /**
+     * Puts new settings in force on the running bulkhead: {@code maxConcurrent} as
+     * {@link #resize} changes it (calls in flight keep their permits), and {@code maxWait} for
+     * callers that start waiting afterwards. The bulkhead keeps its listeners and
+     * {@code writableStackTrace}; those of the given config are ignored. The two settings change
+     * one after the other, not at one instant.
+     *
+     * @param config the new settings, for instance from {@link Builder#config()}
+     * @throws IllegalArgumentException if the config changes {@code name}, {@code fair} or
+     *     {@code share}, which cannot change on a running bulkhead (so a bulkhead on a
+     *     {@link SharedCapacity} share keeps the share's ceiling as its limit)
+     */
+    void reconfigure(BulkheadConfig config);
 
     /**
      * How many times a {@linkplain CompartmentListener listener} threw. Listener failures are
@@ -293,14 +311,25 @@ public interface Bulkhead {
         }
 
         /**
+         * The settings given so far, as a validated immutable config, without building a
+         * bulkhead: what a configuration reader passes to {@link Bulkhead#reconfigure}.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if the settings do not fit together (such as a
+         *     {@code maxConcurrent} other than the ceiling of the share)
+         */
+        public BulkheadConfig config() {
+            int limit = share != null && !maxConcurrentSet ? share.ceiling() : maxConcurrent;
+            return new BulkheadConfig(name, limit, maxWait, fair, writableStackTrace, listeners, share);
+        }
+
+        /**
          * Builds the bulkhead.
          *
          * @return a new bulkhead with all permits free
          */
         public Bulkhead build() {
-            int limit = share != null && !maxConcurrentSet ? share.ceiling() : maxConcurrent;
-            return new SemaphoreBulkhead(
-                    new BulkheadConfig(name, limit, maxWait, fair, writableStackTrace, listeners, share));
+            return new SemaphoreBulkhead(config());
         }
     }
 }

@@ -62,4 +62,14 @@ public record BulkheadConfig(
             boolean writableStackTrace, List<CompartmentListener> listeners) {
         this(name, maxConcurrent, maxWait, fair, writableStackTrace, listeners, null);
     }
+
+    /**
+     * These settings with one more listener, after the ones already given.
+     *
+     * @param listener the listener to add
+     * @return a copy with the listener
+     */
+    public BulkheadConfig withListener(CompartmentListener listener) {
+        return new BulkheadConfig(name, maxConcurrent, maxWait, fair, writableStackTrace, Settings.withListener(listeners, listener), share);
+    }
 }

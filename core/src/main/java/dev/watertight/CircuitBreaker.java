@@ -93,8 +93,33 @@ public interface CircuitBreaker {
     /** The breaker's name. */
     String name();
 
-    /** The settings this breaker was built with. */
+    /**
+     * The settings in force: those it was built with, as changed since by {@link #reconfigure}.
+     * The predicates, time source, listeners and {@code writableStackTrace} are always those it
+     * was built with.
+     */
     CircuitBreakerConfig config();
+
+    /**
+     * Puts new numeric settings in force on the running breaker, thread-safely and without a
+     * lock on the call path: the thresholds, the slow-call duration, the window (size, or
+     * duration, or kind), {@code minimumCalls}, {@code consecutiveFailures}, the open durations
+     * and multiplier, {@code halfOpenProbes} and {@code halfOpenDeadline}.
+     *
+     * <p>The breaker keeps its state, and its predicates ({@code recordFailures},
+     * {@code ignoreFailures}, {@code failureResult}), time source, listeners and
+     * {@code writableStackTrace}: those of the given config are ignored. A changed window (size,
+     * duration or kind) starts a new empty window, and no listener hears of it (the state did not
+     * change); calls in flight record into whichever window is current when they end. The other
+     * settings apply from the next call that records or is admitted: new thresholds are checked
+     * at the next recorded outcome; an open period already running keeps its end, and a half-open
+     * round under way keeps its number of probes (the next ones use the new settings); a call that
+     * started while slow calls were not measured is not measured.
+     *
+     * @param config the new settings, for instance from {@link Builder#config()}
+     * @throws IllegalArgumentException if the config has another name
+     */
+    void reconfigure(CircuitBreakerConfig config);
 
     /** The current state. */
     State state();
@@ -391,13 +416,25 @@ public interface CircuitBreaker {
          * @return the breaker
          */
         public CircuitBreaker build() {
-            return new WindowedCircuitBreaker(new CircuitBreakerConfig(
+            return new WindowedCircuitBreaker(config());
+        }
+
+        /**
+         * The settings given so far, as a validated immutable config, without building a breaker:
+         * what a configuration reader passes to {@link CircuitBreaker#reconfigure}.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if the settings do not fit together (such as a
+         *     {@code maxOpenDuration} shorter than {@code openDuration})
+         */
+        public CircuitBreakerConfig config() {
+            return new CircuitBreakerConfig(
                     name, failureRateThreshold, slowCallRateThreshold, slowCallDuration,
                     slidingWindowSize, slidingWindowDuration, minimumCalls, consecutiveFailures,
                     openDuration, openDurationMultiplier,
                     maxOpenDuration == null ? Settings.saturatingTimes(openDuration, 10) : maxOpenDuration,
                     halfOpenProbes, halfOpenDeadline, recordFailures, ignoreFailures, failureResult,
-                    writableStackTrace, timeSource, listeners));
+                    writableStackTrace, timeSource, listeners);
         }
     }
 }

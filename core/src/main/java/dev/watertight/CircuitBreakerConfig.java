@@ -95,4 +95,17 @@ public record CircuitBreakerConfig(
     public boolean timeBasedWindow() {
         return slidingWindowDuration != null;
     }
+
+    /**
+     * These settings with one more listener, after the ones already given.
+     *
+     * @param listener the listener to add
+     * @return a copy with the listener
+     */
+    public CircuitBreakerConfig withListener(CompartmentListener listener) {
+        return new CircuitBreakerConfig(name, failureRateThreshold, slowCallRateThreshold, slowCallDuration,
+                slidingWindowSize, slidingWindowDuration, minimumCalls, consecutiveFailures, openDuration,
+                openDurationMultiplier, maxOpenDuration, halfOpenProbes, halfOpenDeadline, recordFailures,
+                ignoreFailures, failureResult, writableStackTrace, timeSource, Settings.withListener(listeners, listener));
+    }
 }

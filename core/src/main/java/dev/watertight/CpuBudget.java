@@ -57,7 +57,8 @@ public final class CpuBudget {
     }
 
     private final String name;
-    private final double cores;
+    /** Read by each charge; replaced by resize. */
+    private volatile double cores;
     private final long windowNanos;
     private final WhenOver whenOver;
     private final long maxWaitNanos;
@@ -96,9 +97,21 @@ public final class CpuBudget {
         return name;
     }
 
-    /** The CPU rate allowed, in cores. */
+    /** The CPU rate allowed, in cores: as built, or as last resized. */
     public double cores() {
         return cores;
+    }
+
+    /**
+     * Changes the CPU rate in place. Charges made from now on (calls that end afterwards) are at
+     * the new rate; what was charged before stays charged, so a compartment over its budget is
+     * admitted again when that debt, in wall time, has passed.
+     *
+     * @param cores from 0.001 to 1024, as for the builder
+     * @throws IllegalArgumentException naming the setting, the bad value and what is allowed
+     */
+    public void resize(double cores) {
+        this.cores = Settings.doubleBetween("cores", cores, 0.001, 1024);
     }
 
     /**
@@ -168,7 +181,7 @@ public final class CpuBudget {
             return;
         }
         cpuNanos.add(usedCpuNanos);
-        long cost = (long) Math.min(Long.MAX_VALUE / 4, usedCpuNanos / cores);
+        long cost = (long) Math.min(Long.MAX_VALUE / 4, usedCpuNanos / cores); // one volatile read
         long now = time.nanoTime();
         for (;;) {
             long paid = paidUntil;

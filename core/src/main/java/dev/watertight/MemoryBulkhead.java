@@ -3,7 +3,10 @@ package dev.watertight;
 import dev.watertight.internal.Settings;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -40,6 +43,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #reserve(long, Duration)}) park on a lock shared by the whole tree, which a release (or
  * a refusal by a parent, whose undo frees a child's bytes) takes only when someone waits.
  *
+ * <p><b>Resizing.</b> {@link #resize} changes a budget in place. Nothing is taken back: after a
+ * lowering, what is reserved may stay above the new budget, and new reservations are refused
+ * until releases bring it below; a raise wakes the waiters at once. The parent and child rules
+ * of the builder hold across resizes: a child's budget never exceeds its parent's. A reservation
+ * re-reads the budget after its CAS and gives its bytes back if a lowering came in between, so
+ * no reservation is granted against a budget that was no longer in force when it took effect
+ * (for that instant the count may show the bytes it then gives back).
+ *
  * <p>Thread-safe.
  */
 public final class MemoryBulkhead {
@@ -59,8 +70,11 @@ public final class MemoryBulkhead {
     }
 
     private final String name;
-    private final long budget;
+    /** Written only by resize, under the tree's lock; read by every reservation. */
+    private volatile long budget;
     private final MemoryBulkhead parent;
+    /** This bulkhead's children, weakly held, for resize to check; guarded by the tree's lock. */
+    private final List<WeakReference<MemoryBulkhead>> children = new ArrayList<>();
     private final boolean writableStackTrace;
     private final Waiters waiters;
     private final LongAdder refusals = new LongAdder();
@@ -90,9 +104,67 @@ public final class MemoryBulkhead {
         return name;
     }
 
-    /** The budget, in bytes. */
+    /** The budget in force, in bytes. */
     public long budget() {
         return budget;
+    }
+
+    /**
+     * Changes the budget in place. Reservations held stay held, even above a lowered budget: new
+     * ones are then refused until enough is released. A raise wakes waiting callers at once.
+     *
+     * @param bytes from 1 byte to 4 EiB (2^62), at most the parent's budget and at least the
+     *     budget of each child
+     * @throws IllegalArgumentException naming the setting, the bad value and what is allowed
+     */
+    public void resize(long bytes) {
+        checkBudget(name, bytes);
+        waiters.lock.lock(); // resizes of a tree are serialized, so the parent/child rule holds
+        try {
+            if (parent != null && bytes > parent.budget) {
+                throw aboveParent(name, bytes, parent);
+            }
+            for (MemoryBulkhead child : liveChildren()) {
+                if (child.budget > bytes) {
+                    throw new IllegalArgumentException("budget of '" + name + "' must be at least the budget of its child '"
+                            + child.name + "', " + MemoryBudgetExceededException.bytes(child.budget) + ", was "
+                            + MemoryBudgetExceededException.bytes(bytes));
+                }
+            }
+            long before = budget;
+            budget = bytes;
+            if (bytes > before) {
+                waiters.released.signalAll(); // waiters re-check against the new budget
+            }
+        } finally {
+            waiters.lock.unlock();
+        }
+    }
+
+    /** The children still reachable; the caller holds the tree's lock. */
+    private List<MemoryBulkhead> liveChildren() {
+        List<MemoryBulkhead> live = new ArrayList<>();
+        children.removeIf(reference -> {
+            MemoryBulkhead child = reference.get();
+            if (child != null) {
+                live.add(child);
+            }
+            return child == null;
+        });
+        return live;
+    }
+
+    private static void checkBudget(String name, long bytes) {
+        if (bytes < 1 || bytes > MAX_BUDGET) {
+            throw new IllegalArgumentException("budget of '" + name + "' must be between 1 byte and 4 EiB (2^62 bytes), was "
+                    + bytes + " bytes");
+        }
+    }
+
+    private static IllegalArgumentException aboveParent(String name, long bytes, MemoryBulkhead parent) {
+        return new IllegalArgumentException("budget of '" + name + "' must be at most the budget of its parent '"
+                + parent.name + "', " + MemoryBudgetExceededException.bytes(parent.budget) + ", was "
+                + MemoryBudgetExceededException.bytes(bytes));
     }
 
     /** The bulkhead whose budget this one's reservations also count against, or null. */
@@ -226,7 +298,7 @@ public final class MemoryBulkhead {
     private MemoryBulkhead take(long bytes, boolean signal) {
         MemoryBulkhead level = this;
         for (; level != null; level = level.parent) {
-            if (!level.takeHere(bytes)) {
+            if (!level.takeHere(bytes, signal)) {
                 break;
             }
         }
@@ -243,14 +315,25 @@ public final class MemoryBulkhead {
         return level;
     }
 
-    private boolean takeHere(long bytes) {
+    private boolean takeHere(long bytes, boolean signal) {
         for (;;) {
             long held = reserved;
-            if (bytes > budget - held) {
+            long limit = budget;
+            if (bytes > limit - held) {
                 return false;
             }
             if (RESERVED.compareAndSet(this, held, held + bytes)) {
-                return true;
+                // A lowering between the read of the budget and the CAS: check again against
+                // the budget in force now, and give the bytes back if they do not fit.
+                long now = budget;
+                if (now == limit || bytes <= now - held) {
+                    return true;
+                }
+                RESERVED.getAndAdd(this, -bytes);
+                if (signal) {
+                    waiters.released(); // a waiter may have been refused for those bytes
+                }
+                return false;
             }
         }
     }
@@ -363,10 +446,7 @@ public final class MemoryBulkhead {
          * @return this builder
          */
         public Builder budget(long bytes) {
-            if (bytes < 1 || bytes > MAX_BUDGET) {
-                throw new IllegalArgumentException("budget of '" + name + "' must be between 1 byte and 4 EiB (2^62 bytes), was "
-                        + bytes + " bytes");
-            }
+            checkBudget(name, bytes);
             this.budget = bytes;
             return this;
         }
@@ -405,12 +485,21 @@ public final class MemoryBulkhead {
             if (budget < 0) {
                 throw new IllegalArgumentException("budget of '" + name + "' must be set, in bytes, from 1 to 2^62");
             }
-            if (parent != null && budget > parent.budget) {
-                throw new IllegalArgumentException("budget of '" + name + "' must be at most the budget of its parent '"
-                        + parent.name + "', " + MemoryBudgetExceededException.bytes(parent.budget) + ", was "
-                        + MemoryBudgetExceededException.bytes(budget));
+            if (parent == null) {
+                return new MemoryBulkhead(this);
             }
-            return new MemoryBulkhead(this);
+            parent.waiters.lock.lock(); // against a resize of the parent meanwhile
+            try {
+                if (budget > parent.budget) {
+                    throw aboveParent(name, budget, parent);
+                }
+                MemoryBulkhead child = new MemoryBulkhead(this);
+                parent.liveChildren(); // drop the children collected since
+                parent.children.add(new WeakReference<>(child));
+                return child;
+            } finally {
+                parent.waiters.lock.unlock();
+            }
         }
     }
 }

@@ -105,7 +105,11 @@ public interface RateLimiter {
     /** The compartment's name. */
     String name();
 
-    /** The settings this rate limiter was built with; {@link #stats()} tells the current rate. */
+    /**
+     * The settings it was built with, as changed since by {@link #reconfigure} (but not by
+     * {@link #changeRate}, which {@link #stats()} shows). Its time source, listeners and
+     * {@code writableStackTrace} are always those it was built with.
+     */
     RateLimiterConfig config();
 
     /**
@@ -189,6 +193,19 @@ public interface RateLimiter {
      * @throws IllegalArgumentException if a value is out of range, as for the builder
      */
     void changeRate(int permitsPerPeriod, Duration period, int burst);
+
+    /**
+     * Puts new settings in force on the running rate limiter: the rate and burst as
+     * {@link #changeRate(int, Duration, int)} changes them (the permits saved up are carried over,
+     * capped at the new burst, so from the change on nothing is granted beyond what the new burst
+     * and rate allow), and {@code maxWait} for waits decided afterwards.
+     * Waiting callers are woken to check again. The rate limiter keeps its time source,
+     * listeners and {@code writableStackTrace}; those of the given config are ignored.
+     *
+     * @param config the new settings, for instance from {@link Builder#config()}
+     * @throws IllegalArgumentException if the config has another name
+     */
+    void reconfigure(RateLimiterConfig config);
 
     /**
      * How many times a {@linkplain CompartmentListener listener} threw. Listener failures are
@@ -313,13 +330,25 @@ public interface RateLimiter {
          * @throws IllegalArgumentException if the settings do not fit together
          */
         public RateLimiter build() {
+            return new GcraRateLimiter(config());
+        }
+
+        /**
+         * The settings given so far, as a validated immutable config, without building a rate
+         * limiter: what a configuration reader passes to {@link RateLimiter#reconfigure}.
+         *
+         * @return the config
+         * @throws IllegalStateException if {@link #permitsPerPeriod(int)} was not set
+         * @throws IllegalArgumentException if the settings do not fit together
+         */
+        public RateLimiterConfig config() {
             if (permitsPerPeriod == 0) {
                 throw new IllegalStateException(
                         "permitsPerPeriod must be set: a rate limiter has no default rate");
             }
-            return new GcraRateLimiter(new RateLimiterConfig(name, permitsPerPeriod, period,
+            return new RateLimiterConfig(name, permitsPerPeriod, period,
                     burst == 0 ? permitsPerPeriod : burst, maxWait, writableStackTrace, timeSource,
-                    listeners));
+                    listeners);
         }
     }
 }

@@ -44,4 +44,15 @@ public record RateLimiterConfig(
         Objects.requireNonNull(timeSource, "timeSource must not be null");
         listeners = Settings.listeners(listeners);
     }
+
+    /**
+     * These settings with one more listener, after the ones already given.
+     *
+     * @param listener the listener to add
+     * @return a copy with the listener
+     */
+    public RateLimiterConfig withListener(CompartmentListener listener) {
+        return new RateLimiterConfig(name, permitsPerPeriod, period, burst, maxWait, writableStackTrace, timeSource,
+                Settings.withListener(listeners, listener));
+    }
 }

@@ -117,8 +117,20 @@ public interface Retry {
     /** The compartment's name. */
     String name();
 
-    /** The settings this retry was built with. */
+    /** The settings in force: those it was built with, as changed since by {@link #reconfigure}. */
     RetryConfig config();
+
+    /**
+     * Puts a new {@code maxAttempts} and {@code backoff} in force, for every decision taken
+     * afterwards, including the next decision of calls under way (a call that has already made
+     * as many attempts as the new {@code maxAttempts} allows stops at its next failure). The retry
+     * keeps its predicates, budget, time source and listeners; those of the given config are
+     * ignored.
+     *
+     * @param config the new settings, for instance from {@link Builder#config()}
+     * @throws IllegalArgumentException if the config has another name
+     */
+    void reconfigure(RetryConfig config);
 
     /**
      * Calls the task until it succeeds or may not be retried, waiting between attempts on this
@@ -328,8 +340,18 @@ public interface Retry {
          * @return a new retry, whose budget starts with the floor's reserve only
          */
         public Retry build() {
-            return new BackoffRetry(new RetryConfig(name, maxAttempts, backoff, retryOn, retryOnResult,
-                    retryRejections, budget, timeSource, listeners));
+            return new BackoffRetry(config());
+        }
+
+        /**
+         * The settings given so far, as a validated immutable config, without building a retry:
+         * what a configuration reader passes to {@link Retry#reconfigure}.
+         *
+         * @return the config
+         */
+        public RetryConfig config() {
+            return new RetryConfig(name, maxAttempts, backoff, retryOn, retryOnResult,
+                    retryRejections, budget, timeSource, listeners);
         }
     }
 }

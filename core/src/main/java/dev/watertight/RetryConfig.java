@@ -70,4 +70,15 @@ public record RetryConfig(
     public Optional<RetryBudget> budgetIfSet() {
         return Optional.ofNullable(budget);
     }
+
+    /**
+     * These settings with one more listener, after the ones already given.
+     *
+     * @param listener the listener to add
+     * @return a copy with the listener
+     */
+    public RetryConfig withListener(CompartmentListener listener) {
+        return new RetryConfig(name, maxAttempts, backoff, retryOn, retryOnResult, retryRejections, budget, timeSource,
+                Settings.withListener(listeners, listener));
+    }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code queueCapacity} wait, under any number of concurrent submitters. {@link #submit} refuses
  * a task (with {@link BulkheadFullException}, at once) only when {@code threads + queueCapacity}
  * tasks are already in the compartment; it never refuses while a thread is idle or the queue has
- * room.
+ * room. Both limits can be {@linkplain #resize changed in place}; work already admitted is never
+ * dropped by that, and no task starts while as many as the limit in force run.
  *
  * <p><b>Timeout.</b> When a {@linkplain Builder#timeout(Duration) timeout} is set, it is measured
  * from when the task starts running. When it runs out, the task's future fails with a
@@ -90,8 +91,47 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
     /** The compartment's name. */
     String name();
 
-    /** The settings this compartment was built with. */
+    /**
+     * The settings in force: those it was built with, as changed since by {@link #resize} and
+     * {@link #reconfigure}. The time source, listeners and {@code writableStackTrace} are always
+     * those it was built with.
+     */
     ThreadPoolBulkheadConfig config();
+
+    /**
+     * Changes how many tasks may run at once and how many may wait, in place, without dropping
+     * any work. Validated as the builder's settings are.
+     *
+     * <p>Growing starts workers for tasks already waiting (others start on demand) and lets more
+     * tasks run at once. Shrinking takes nothing back: running tasks finish, and their workers
+     * then retire; no task starts while as many as the new {@code threads} run, so the number of
+     * running tasks converges to the new limit and never rises above the larger of the number
+     * running at the change and the new limit. Tasks queued beyond a lowered
+     * {@code queueCapacity} stay queued and run; {@link #submit} refuses new tasks with
+     * {@link BulkheadFullException} until fewer than {@code threads + queueCapacity} tasks are
+     * in the compartment. {@link #stats()} and {@link #config()} report the new limits at once.
+     * Resizing a closed pool changes the figures and nothing else. Never blocks for long: it
+     * takes a lock that starting and retiring workers take.
+     *
+     * @param threads from 1 to {@value ThreadPoolBulkheadConfig#MAX_THREADS}
+     * @param queueCapacity from 0, with {@code threads + queueCapacity} at most
+     *     {@code Integer.MAX_VALUE}
+     * @throws IllegalArgumentException naming the bad setting, its value and what is allowed
+     */
+    void resize(int threads, int queueCapacity);
+
+    /**
+     * Puts new settings in force on the running pool: {@code threads} and {@code queueCapacity}
+     * as {@link #resize} does, the {@code timeout} for tasks that start afterwards (running tasks
+     * keep the one they started with), and the {@code shutdownGrace} for a {@link #close()} that
+     * starts afterwards. The pool keeps its time source, listeners and {@code writableStackTrace};
+     * those of the given config are ignored.
+     *
+     * @param config the new settings, for instance from {@link Builder#config()}
+     * @throws IllegalArgumentException if the config changes {@code virtualThreads} or
+     *     {@code name}, which cannot change on a running pool
+     */
+    void reconfigure(ThreadPoolBulkheadConfig config);
 
     /**
      * Runs the task on one of the compartment's threads, at once if one is idle, otherwise after
@@ -245,6 +285,20 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
         }
 
         /**
+         * The settings given so far, as a validated immutable config, without building a pool:
+         * what a configuration reader passes to {@link ThreadPoolBulkhead#reconfigure}.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if {@code threads + queueCapacity} exceeds
+         *     {@code Integer.MAX_VALUE}
+         */
+        public ThreadPoolBulkheadConfig config() {
+            return new ThreadPoolBulkheadConfig(
+                    name, threads, queueCapacity, timeout, virtualThreads, shutdownGrace,
+                    writableStackTrace, timeSource, listeners);
+        }
+
+        /**
          * Builds the compartment. No thread is started until the first task arrives.
          *
          * @return the compartment
@@ -252,9 +306,7 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
          *     {@code Integer.MAX_VALUE}
          */
         public ThreadPoolBulkhead build() {
-            return new WorkerPool(new ThreadPoolBulkheadConfig(
-                    name, threads, queueCapacity, timeout, virtualThreads, shutdownGrace,
-                    writableStackTrace, timeSource, listeners));
+            return new WorkerPool(config());
         }
     }
 }

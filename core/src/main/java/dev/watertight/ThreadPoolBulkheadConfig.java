@@ -65,4 +65,15 @@ public record ThreadPoolBulkheadConfig(
     public Optional<Duration> timeoutIfSet() {
         return Optional.ofNullable(timeout);
     }
+
+    /**
+     * These settings with one more listener, after the ones already given.
+     *
+     * @param listener the listener to add
+     * @return a copy with the listener
+     */
+    public ThreadPoolBulkheadConfig withListener(CompartmentListener listener) {
+        return new ThreadPoolBulkheadConfig(name, threads, queueCapacity, timeout, virtualThreads, shutdownGrace, writableStackTrace,
+                timeSource, Settings.withListener(listeners, listener));
+    }
 }

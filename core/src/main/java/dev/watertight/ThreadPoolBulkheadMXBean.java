@@ -1,6 +1,9 @@
 package dev.watertight;
 
-/** A {@link ThreadPoolBulkhead} in JMX: its stats. Registered by {@link WatertightJmx}. */
+/**
+ * A {@link ThreadPoolBulkhead} in JMX: its stats, and an operation to resize it. Registered by
+ * {@link WatertightJmx}.
+ */
 public interface ThreadPoolBulkheadMXBean {
     /** The pool's threads. */
     int getThreads();
@@ -31,4 +34,12 @@ public interface ThreadPoolBulkheadMXBean {
 
     /** Tasks cancelled. */
     long getCancelled();
+
+    /**
+     * Changes the limits in place, as {@link ThreadPoolBulkhead#resize(int, int)} does.
+     *
+     * @param threads how many tasks may run at once
+     * @param queueCapacity how many may wait
+     */
+    void resize(int threads, int queueCapacity);
 }

@@ -8,12 +8,12 @@ package dev.watertight;
  * While it is busy the counters are read one after another and may be a few tasks apart.
  *
  * @param name the compartment's name
- * @param threads how many tasks may run at once
- * @param activeThreads threads holding a task now: running its code (including a timed-out or
- *     cancelled task whose code has not returned yet), or just starting or finishing it
- * @param queued tasks admitted beyond the number of threads, waiting for one; never more than
- *     {@code queueCapacity}
- * @param queueCapacity how many tasks may wait
+ * @param threads how many tasks may run at once (the limit in force, after any resize)
+ * @param activeThreads tasks running now (including a timed-out or cancelled task whose code has
+ *     not returned yet); more than {@code threads} only for a while after a resize lowered it
+ * @param queued tasks admitted and waiting to run; more than {@code queueCapacity} only for a
+ *     while after a resize lowered it (queued tasks are never dropped by a resize)
+ * @param queueCapacity how many tasks may wait (the limit in force, after any resize)
  * @param submitted tasks accepted since the compartment was built
  * @param succeeded tasks whose code returned a value
  * @param failed tasks whose code threw
@@ -39,7 +39,7 @@ public record ThreadPoolStats(
         return succeeded + failed + timedOut + cancelled;
     }
 
-    /** The share of threads busy, from 0.0 to 1.0. */
+    /** The share of threads busy: from 0.0 to 1.0, or more for a while after a resize lowered the limit. */
     public double utilization() {
         return (double) activeThreads / threads;
     }

@@ -55,8 +55,17 @@ public interface Timeout {
     /** The compartment's name. */
     String name();
 
-    /** The longest a call may take. */
+    /** The longest a call may take: the timeout in force, as built or last reconfigured. */
     Duration timeout();
+
+    /**
+     * Changes the timeout, for calls that start afterwards; calls under way keep the one they
+     * started with.
+     *
+     * @param timeout a positive duration, as for the builder
+     * @throws IllegalArgumentException naming the setting, the bad value and what is allowed
+     */
+    void reconfigure(Duration timeout);
 
     /**
      * Runs the task on this thread, interrupting it if it runs out of time.

@@ -2,6 +2,8 @@ package dev.watertight;
 
 import java.lang.management.ManagementFactory;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Objects;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -11,7 +13,7 @@ import javax.management.ObjectName;
 
 /**
  * Registers guards as MXBeans in the platform MBean server, so JConsole, VisualVM or any JMX
- * client can watch their stats, resize a bulkhead and force a breaker, with no extra dependency.
+ * client can watch their stats, resize a bulkhead or a thread pool and force a breaker, with no extra dependency.
  * Names are {@code dev.watertight:type=Bulkhead,name=<name>} (and {@code ThreadPoolBulkhead},
  * {@code CircuitBreaker}).
  *
@@ -164,6 +166,11 @@ public final class WatertightJmx {
             public long getCancelled() {
                 return pool.stats().cancelled();
             }
+
+            @Override
+            public void resize(int threads, int queueCapacity) {
+                pool.resize(threads, queueCapacity);
+            }
         });
     }
 
@@ -217,6 +224,49 @@ public final class WatertightJmx {
                 breaker.reset();
             }
         });
+    }
+
+    /**
+     * Registers the guards of every compartment of a registry (bulkhead or thread pool, circuit
+     * breaker), each under its compartment's name, including compartments that a reload or a
+     * registration adds later, until the returned registration is closed.
+     *
+     * @param registry the registry
+     * @return one registration for them all; closing it unregisters every one
+     * @throws IllegalStateException if a guard of the same type and name is registered already
+     */
+    public static RegistryRegistration register(CompartmentRegistry registry) {
+        RegistryRegistration registrations = new RegistryRegistration();
+        registry.eachCompartment(registrations::add);
+        return registrations;
+    }
+
+    /** The MXBeans of a registry's compartments; closing it unregisters them all and stops adding new ones. */
+    public static final class RegistryRegistration implements AutoCloseable {
+        private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+        private volatile boolean closed;
+
+        private RegistryRegistration() {}
+
+        private void add(Compartment compartment) {
+            if (closed) {
+                return;
+            }
+            compartment.bulkhead().ifPresent(bulkhead -> registrations.add(WatertightJmx.register(bulkhead)));
+            compartment.threadPool().ifPresent(pool -> registrations.add(WatertightJmx.register(pool)));
+            compartment.circuitBreaker().ifPresent(breaker -> registrations.add(WatertightJmx.register(breaker)));
+        }
+
+        /** The names of the MXBeans registered so far. */
+        public List<ObjectName> names() {
+            return registrations.stream().map(Registration::name).toList();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            registrations.forEach(Registration::close);
+        }
     }
 
     private static Registration register(String type, String name, Object mxBean) {

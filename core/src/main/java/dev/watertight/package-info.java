@@ -12,6 +12,10 @@
  *   <li>{@link dev.watertight.Retry}: tries again, with backoff, within a retry budget.</li>
  *   <li>{@link dev.watertight.RateLimiter}: bounds the rate of calls.</li>
  *   <li>{@link dev.watertight.Compartment}: all of them stacked in one fixed order.</li>
+ *   <li>{@link dev.watertight.CompartmentRegistry}: every compartment of a service by name, built
+ *       from a {@link dev.watertight.WatertightConfig} or from code, changed in place.</li>
+ *   <li>{@link dev.watertight.HealthMonitor}: each compartment's health over a window, with
+ *       hysteresis, and alerts on changes.</li>
  * </ul>
  *
  * <p>Every type here says in its Javadoc whether it is thread-safe. Guards are; builders are not.

@@ -58,4 +58,47 @@ class WatertightJmxTest {
             pool.close();
         }
     }
+
+    @Test
+    void aRegistrysCompartmentsAppearInJmxIncludingOnesAddedLaterUntilClosed() throws Exception {
+        CompartmentConfig search = new CompartmentConfig("jmx-search", null, CircuitBreaker.builder("jmx-search").config(),
+                null, Bulkhead.builder("jmx-search").maxConcurrent(3).config(), null, null, null);
+        CompartmentRegistry registry = CompartmentRegistry.create(new WatertightConfig(
+                java.util.Map.of("jmx-search", search), java.util.Map.of(), java.util.Map.of(), java.util.Map.of()));
+        WatertightJmx.RegistryRegistration jmx = WatertightJmx.register(registry);
+        registry.register(Compartment.builder("jmx-reports").threadPool(ThreadPoolBulkhead.of("jmx-reports", 1, 1)).build());
+
+        ObjectName bulkhead = new ObjectName("dev.watertight:type=Bulkhead,name=\"jmx-search\"");
+        ObjectName breaker = new ObjectName("dev.watertight:type=CircuitBreaker,name=\"jmx-search\"");
+        ObjectName pool = new ObjectName("dev.watertight:type=ThreadPoolBulkhead,name=\"jmx-reports\"");
+        assertThat(jmx.names()).containsExactly(bulkhead, breaker, pool);
+        assertThat(server.getAttribute(bulkhead, "MaxConcurrent")).isEqualTo(3);
+        server.invoke(breaker, "forceOpen", new Object[0], new String[0]);
+        assertThat(registry.compartment("jmx-search").circuitBreaker().orElseThrow().state())
+                .isEqualTo(CircuitBreaker.State.FORCED_OPEN);
+
+        jmx.close();
+        registry.register(Compartment.builder("jmx-late").bulkhead(Bulkhead.of("jmx-late", 1)).build());
+
+        assertThat(server.isRegistered(bulkhead)).isFalse();
+        assertThat(server.isRegistered(pool)).isFalse();
+        assertThat(server.isRegistered(new ObjectName("dev.watertight:type=Bulkhead,name=\"jmx-late\""))).isFalse();
+        registry.close();
+    }
+
+    @Test
+    void aThreadPoolIsResizedThroughJmx() throws Exception {
+        ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("resized-jmx", 2, 5);
+        try (WatertightJmx.Registration jmx = WatertightJmx.register(pool)) {
+            server.invoke(jmx.name(), "resize", new Object[] {4, 1}, new String[] {"int", "int"});
+
+            assertThat(server.getAttribute(jmx.name(), "Threads")).isEqualTo(4);
+            assertThat(server.getAttribute(jmx.name(), "QueueCapacity")).isEqualTo(1);
+            assertThat(pool.config().threads()).isEqualTo(4);
+            assertThatThrownBy(() -> server.invoke(jmx.name(), "resize", new Object[] {0, 1}, new String[] {"int", "int"}))
+                    .hasRootCauseMessage("threads must be between 1 and 100000, was 0");
+        } finally {
+            pool.close();
+        }
+    }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 public class AdmissionGateLincheckTest {
     static final int BOUND = 2;
     static final int THREAD_SLOTS = 8;
-    private final AdmissionGate gate = new AdmissionGate(BOUND);
+    private final AdmissionGate gate = new AdmissionGate(BOUND, BOUND);
     private final int[] inside = new int[THREAD_SLOTS];
 
     @Operation

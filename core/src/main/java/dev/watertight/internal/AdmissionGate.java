@@ -4,26 +4,41 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Admission to a thread-pool compartment: how many tasks are inside it (queued or running), a
- * hard bound on that number, and whether the compartment is closed.
+ * Admission to a thread-pool compartment: how many tasks are inside it (queued or running), how
+ * many of them run, the bounds on both, and whether the compartment is closed.
  *
  * <h2>Design</h2>
- * One 64-bit word holds both facts: the low bits count the tasks inside, bit 62 says closed.
- * Admitting is one CAS that checks both at once, so a task can never slip in after
- * {@link #close()} and the count can never pass the bound, whatever the number of submitters.
- * Leaving is one atomic decrement. A task leaves when its code has really returned (or when it
- * was removed from the queue before starting), not when its future completed, so a task that
- * ignores a timeout keeps its place.
+ * One 64-bit word holds every fact the bounds depend on:
+ * <pre>
+ *   bit 62      closed
+ *   bits 49-61  generation: bumped by every {@link #resize}
+ *   bits 32-48  running: tasks that hold one of the {@code runLimit} run slots
+ *   bits 0-31   inside: admitted tasks that have not left (queued, waiting for a slot, running)
+ * </pre>
+ * Admitting is one CAS that checks the closed bit and {@code inside < bound} at once, so a task
+ * can never slip in after {@link #close()} and {@code inside} never passes the bound in force.
+ * A worker that has taken a task starts it only after a CAS that checks
+ * {@code running < runLimit}; finishing gives the slot back and leaves in one atomic add. A task
+ * leaves when its code has really returned (or when it was removed from the queue before
+ * starting), not when its future completed, so a task that ignores a timeout keeps its place.
  *
- * <p>Because a task counts from the moment it is admitted, the pool can bound its queue without
- * asking the queue for its size: with {@code threads} workers each running at most one task,
- * at most {@code bound - threads} tasks can be waiting.
+ * <h2>Resizing</h2>
+ * The two bounds live in volatile fields beside the word, written only by {@link #resize} (which
+ * callers serialize). A CAS that read a bound checks it against the word it read before: resize
+ * writes the bounds and then bumps the generation in the word, so a CAS that saw an old bound
+ * fails on the changed word and retries against the new one. (The reader reads the word, then
+ * the bound; if the bound it read is stale, the bump came after that read and before its CAS.)
+ * So after {@code resize} returns no admission or start is decided against the old bounds.
+ * Lowering a bound takes nothing back: {@code inside} or {@code running} may stay above it,
+ * and new admissions or starts are refused until they are below it again. The generation has
+ * 13 bits and wraps; a CAS would be fooled only by exactly 8192 resizes between one reader's
+ * two reads.
  *
  * <h2>Memory ordering</h2>
  * The word is volatile and changed only by CAS or atomic add, so every change is totally ordered
- * and sequentially consistent with the pool's other volatile fields. No ABA is possible that
- * matters: a CAS that succeeds against a count that went down and up again still admits exactly
- * when the count it saw was below the bound, which was true at the CAS.
+ * and sequentially consistent with the pool's other volatile fields. No ABA matters otherwise: a
+ * CAS that succeeds against a count that went down and up again still admits exactly when the
+ * count it saw was below the bound, which was true at the CAS.
  */
 public final class AdmissionGate {
     /** What {@link #tryAdmit()} returns when the compartment is full. */
@@ -31,8 +46,16 @@ public final class AdmissionGate {
     /** What {@link #tryAdmit()} returns when the compartment is closed. */
     public static final long CLOSED = -2;
 
+    private static final long INSIDE_MASK = 0xFFFF_FFFFL;
+    private static final int RUNNING_SHIFT = 32;
+    private static final long RUNNING_ONE = 1L << RUNNING_SHIFT;
+    private static final long RUNNING_MASK = 0x1_FFFFL << RUNNING_SHIFT;
+    private static final long GENERATION_ONE = 1L << 49;
+    private static final long GENERATION_MASK = 0x1FFFL << 49;
     private static final long CLOSED_BIT = 1L << 62;
-    private static final long COUNT_MASK = CLOSED_BIT - 1;
+
+    /** The most run slots the word can count. */
+    static final int MAX_RUN_LIMIT = (int) (RUNNING_MASK >>> RUNNING_SHIFT);
 
     private static final VarHandle STATE;
 
@@ -44,16 +67,26 @@ public final class AdmissionGate {
         }
     }
 
-    private final long bound;
+    private volatile long bound;
+    private volatile int runLimit;
     private volatile long state;
 
     /**
      * Creates an open, empty gate.
      *
-     * @param bound the most tasks that may be inside at once
+     * @param bound the most tasks that may be inside at once, at most {@code Integer.MAX_VALUE}
+     * @param runLimit the most that may run at once
      */
-    public AdmissionGate(long bound) {
+    public AdmissionGate(long bound, int runLimit) {
+        checkBounds(bound, runLimit);
         this.bound = bound;
+        this.runLimit = runLimit;
+    }
+
+    private static void checkBounds(long bound, int runLimit) {
+        if (bound < 1 || bound > Integer.MAX_VALUE || runLimit < 1 || runLimit > MAX_RUN_LIMIT) {
+            throw new IllegalArgumentException("bound " + bound + " or runLimit " + runLimit + " out of range");
+        }
     }
 
     /**
@@ -67,23 +100,79 @@ public final class AdmissionGate {
             if ((current & CLOSED_BIT) != 0) {
                 return CLOSED;
             }
-            if (current >= bound) {
+            long inside = current & INSIDE_MASK;
+            if (inside >= bound) { // read after the word: see "Resizing"
                 return FULL;
             }
             if (STATE.compareAndSet(this, current, current + 1)) {
-                return current + 1;
+                return inside + 1;
             }
         }
     }
 
     /**
-     * One task has left.
+     * Takes a run slot for a task that is inside, if fewer than {@code runLimit} are taken.
+     *
+     * @return whether the task may start
+     */
+    public boolean tryStart() {
+        for (;;) {
+            long current = state;
+            if (((current & RUNNING_MASK) >>> RUNNING_SHIFT) >= runLimit) { // read after the word
+                return false;
+            }
+            if (STATE.compareAndSet(this, current, current + RUNNING_ONE)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A task that held a run slot has ended: gives the slot back and leaves, in one atomic add.
+     *
+     * @return whether the gate is now closed and empty: the last task of a closing compartment
+     */
+    public boolean finish() {
+        long after = (long) STATE.getAndAdd(this, -(1 + RUNNING_ONE)) - (1 + RUNNING_ONE);
+        return closedAndEmpty(after);
+    }
+
+    /** Gives back a run slot whose task had already left (it was cancelled while queued). */
+    public void releaseSlot() {
+        STATE.getAndAdd(this, -RUNNING_ONE);
+    }
+
+    /**
+     * One task that held no run slot has left (removed from the queue).
      *
      * @return whether the gate is now closed and empty: the last task of a closing compartment
      */
     public boolean leave() {
         long after = (long) STATE.getAndAdd(this, -1L) - 1;
-        return after == CLOSED_BIT;
+        return closedAndEmpty(after);
+    }
+
+    private static boolean closedAndEmpty(long word) {
+        return (word & CLOSED_BIT) != 0 && (word & INSIDE_MASK) == 0;
+    }
+
+    /**
+     * Sets new bounds; tasks inside or running stay, even above them. Callers serialize resizes.
+     *
+     * @param newBound the most tasks that may be inside at once, at most {@code Integer.MAX_VALUE}
+     * @param newRunLimit the most that may run at once
+     */
+    public void resize(long newBound, int newRunLimit) {
+        checkBounds(newBound, newRunLimit);
+        bound = newBound;
+        runLimit = newRunLimit;
+        for (;;) { // bump the generation, so that a CAS that read the old bounds fails
+            long current = state;
+            long next = (current & ~GENERATION_MASK) | ((current + GENERATION_ONE) & GENERATION_MASK);
+            if (STATE.compareAndSet(this, current, next)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -110,12 +199,32 @@ public final class AdmissionGate {
 
     /** Whether the gate is closed and no task is inside. */
     public boolean isClosedAndEmpty() {
-        return state == CLOSED_BIT;
+        return closedAndEmpty(state);
     }
 
     /** Tasks inside now. */
     public long occupancy() {
-        return state & COUNT_MASK;
+        return state & INSIDE_MASK;
+    }
+
+    /** Tasks holding a run slot now. */
+    public int running() {
+        return (int) ((state & RUNNING_MASK) >>> RUNNING_SHIFT);
+    }
+
+    /** The whole word, so that a caller can take both counts from one instant ({@link #insideOf}, {@link #runningOf}). */
+    long word() {
+        return state;
+    }
+
+    /** Tasks inside, in a word read by {@link #word()}. */
+    static long insideOf(long word) {
+        return word & INSIDE_MASK;
+    }
+
+    /** Tasks holding a run slot, in a word read by {@link #word()}. */
+    static int runningOf(long word) {
+        return (int) ((word & RUNNING_MASK) >>> RUNNING_SHIFT);
     }
 
     /** The most tasks that may be inside at once. */
@@ -123,10 +232,15 @@ public final class AdmissionGate {
         return bound;
     }
 
+    /** The most tasks that may run at once. */
+    public int runLimit() {
+        return runLimit;
+    }
+
     @Override
     public String toString() {
         long current = state;
-        return "AdmissionGate[" + (current & COUNT_MASK) + "/" + bound
-                + ((current & CLOSED_BIT) != 0 ? ", closed]" : "]");
+        return "AdmissionGate[" + insideOf(current) + "/" + bound + ", running " + runningOf(current)
+                + "/" + runLimit + ((current & CLOSED_BIT) != 0 ? ", closed]" : "]");
     }
 }

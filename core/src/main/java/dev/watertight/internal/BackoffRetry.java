@@ -60,10 +60,13 @@ public final class BackoffRetry implements Retry {
     /** How deep to look through {@code CompletionException}/{@code ExecutionException} wrappers. */
     private static final int MAX_WRAPPERS = 8;
 
-    private final RetryConfig config;
+    /**
+     * The settings in force; {@code maxAttempts} and {@code backoff} are read from it at each
+     * decision, so {@link #reconfigure} replacing it (volatile, whole) applies to the next
+     * decision of every call, those under way included. The rest is fixed at build time.
+     */
+    private volatile RetryConfig config;
     private final String name;
-    private final int maxAttempts;
-    private final Backoff backoff;
     private final Predicate<? super Throwable> retryOn;
     private final Predicate<Object> retryOnResult;
     private final boolean retryRejections;
@@ -94,8 +97,6 @@ public final class BackoffRetry implements Retry {
     public BackoffRetry(RetryConfig config) {
         this.config = config;
         this.name = config.name();
-        this.maxAttempts = config.maxAttempts();
-        this.backoff = config.backoff();
         this.retryOn = config.retryOn();
         this.retryOnResult = config.retryOnResult();
         this.retryRejections = config.retryRejections();
@@ -113,6 +114,19 @@ public final class BackoffRetry implements Retry {
     @Override
     public RetryConfig config() {
         return config;
+    }
+
+    @Override
+    public void reconfigure(RetryConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config must not be null");
+        if (!newConfig.name().equals(name)) {
+            throw new IllegalArgumentException("name cannot change on a running retry: is '" + name
+                    + "', was given '" + newConfig.name() + "'");
+        }
+        RetryConfig built = config;
+        // Only maxAttempts and backoff change; the predicates, budget, time source and listeners stay.
+        config = new RetryConfig(name, newConfig.maxAttempts(), newConfig.backoff(), built.retryOn(),
+                built.retryOnResult(), built.retryRejections(), built.budget(), built.timeSource(), built.listeners());
     }
 
     @Override
@@ -203,7 +217,7 @@ public final class BackoffRetry implements Retry {
                 }
                 return lastOutcome(failure, result);
             }
-            long delayNanos = backoff.delayNanos(attempt, previousDelayNanos);
+            long delayNanos = config.backoff().delayNanos(attempt, previousDelayNanos);
             previousDelayNanos = delayNanos;
             try {
                 Pause.sleep(timeSource, delayNanos);
@@ -265,7 +279,7 @@ public final class BackoffRetry implements Retry {
                 return Verdict.STOP;
             }
         }
-        if (attempt >= maxAttempts) {
+        if (attempt >= config.maxAttempts()) {
             return Verdict.STOP;
         }
         if (budget != null && !budget.tryWithdraw()) {
@@ -295,7 +309,7 @@ public final class BackoffRetry implements Retry {
     }
 
     long delayNanos(int attempt, long previousDelayNanos) {
-        return backoff.delayNanos(attempt, previousDelayNanos);
+        return config.backoff().delayNanos(attempt, previousDelayNanos);
     }
 
     TimeSource timeSource() {
@@ -366,7 +380,8 @@ public final class BackoffRetry implements Retry {
 
     @Override
     public String toString() {
-        return "Retry[" + name + ", maxAttempts=" + maxAttempts + ", " + backoff + ", "
+        RetryConfig current = config;
+        return "Retry[" + name + ", maxAttempts=" + current.maxAttempts() + ", " + current.backoff() + ", "
                 + (budget == null ? "no budget" : budget.toString()) + "]";
     }
 }

@@ -24,12 +24,33 @@ abstract sealed class BreakerPhase {
     final OutcomeWindow window;
     /** Whether calls are admitted without looking further: closed or disabled. */
     final boolean admitsFreely;
+    /**
+     * The phase that replaced this one when a reconfiguration gave the breaker a new window
+     * without changing its state; null otherwise. Calls admitted here record there instead, so
+     * calls in flight across a reconfiguration still count. Written once, before the successor is
+     * CASed in; volatile so that a recording call that sees it sees the successor whole.
+     */
+    private volatile BreakerPhase successor;
 
     private BreakerPhase(State state, int trips, OutcomeWindow window) {
         this.state = state;
         this.trips = trips;
         this.window = window;
         this.admitsFreely = state == State.CLOSED || state == State.DISABLED;
+    }
+
+    /** Sets the phase that takes over this one's recording; see {@code successor}. */
+    void handOver(BreakerPhase next) {
+        successor = next;
+    }
+
+    /** The phase this one handed over to, followed to the end, or this phase. */
+    BreakerPhase latest() {
+        BreakerPhase current = this;
+        for (BreakerPhase next; (next = current.successor) != null; ) {
+            current = next;
+        }
+        return current;
     }
 
     /** Calls go through and are recorded in a fresh window. */

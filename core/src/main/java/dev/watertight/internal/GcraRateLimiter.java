@@ -81,11 +81,13 @@ public final class GcraRateLimiter implements RateLimiter {
         }
     }
 
-    private final RateLimiterConfig config;
+    /** The settings in force; replaced under the rateChange lock. */
+    private volatile RateLimiterConfig config;
     private final String name;
     private final TimeSource clock;
     private final boolean systemClock;
-    private final long maxWaitNanos;
+    /** Read once per wait, on the slow path only; replaced by reconfigure. */
+    private volatile long maxWaitNanos;
     private final boolean writableStackTrace;
     private final Listeners listeners;
     private final LongAdder granted = new LongAdder();
@@ -191,6 +193,30 @@ public final class GcraRateLimiter implements RateLimiter {
         wakeWaiters();
     }
 
+    @Override
+    public void reconfigure(RateLimiterConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config must not be null");
+        if (!newConfig.name().equals(name)) {
+            throw new IllegalArgumentException("name cannot change on a running rate limiter: is '" + name
+                    + "', was given '" + newConfig.name() + "'");
+        }
+        rateChange.lock();
+        try {
+            RateSchedule current = schedule;
+            if (current.permitsPerPeriod != newConfig.permitsPerPeriod() || !current.period.equals(newConfig.period())
+                    || current.burst != newConfig.burst()) {
+                changeRateLocked(newConfig.permitsPerPeriod(), newConfig.period(), newConfig.burst());
+            }
+            maxWaitNanos = newConfig.maxWait().toNanos();
+            RateLimiterConfig before = config;
+            config = new RateLimiterConfig(name, newConfig.permitsPerPeriod(), newConfig.period(), newConfig.burst(),
+                    newConfig.maxWait(), writableStackTrace, before.timeSource(), before.listeners());
+        } finally {
+            rateChange.unlock();
+        }
+        wakeWaiters(); // to check the new rate, and a shorter maxWait
+    }
+
     /** Seals the current schedule into one at the new rate; the caller holds the lock. */
     private void changeRateLocked(int permitsPerPeriod, Duration period, int burst) {
         checkRate(permitsPerPeriod, period, burst);
@@ -266,7 +292,8 @@ public final class GcraRateLimiter implements RateLimiter {
             throw rejectOverBurst(permits);
         }
         // Never wait past the deadline of an enclosing timeout (read only on this slow path).
-        long allowed = maxWaitNanos == 0 ? 0 : Math.min(maxWaitNanos, Deadline.remainingNanos());
+        long maxWait = maxWaitNanos;
+        long allowed = maxWait == 0 ? 0 : Math.min(maxWait, Deadline.remainingNanos());
         if (shortfall > allowed) {
             throw reject(permits, 0, shortfall, false);
         }

@@ -31,11 +31,16 @@ import java.util.function.Supplier;
  * <h2>Asynchronous calls</h2>
  * The timer never completes a future itself: the timer thread is shared by every compartment,
  * and completing a future runs its dependent stages there. It starts a virtual thread that does.
+ *
+ * <h2>Reconfiguration</h2>
+ * The timeout is one immutable {@link Limit} in a volatile field, read once when a call starts;
+ * {@link #reconfigure} replaces it, so calls that start afterwards get the new one and calls
+ * under way keep theirs.
  */
 public final class InterruptingTimeout implements Timeout {
     private final String name;
-    private final Duration timeout;
-    private final long timeoutNanos;
+    /** The timeout in force, in both units; replaced whole by reconfigure. */
+    private volatile Limit limit;
     private final TimeSource time;
     private final Listeners listeners;
     private final LongAdder calls = new LongAdder();
@@ -51,8 +56,7 @@ public final class InterruptingTimeout implements Timeout {
      */
     public InterruptingTimeout(String name, Duration timeout, TimeSource time, List<CompartmentListener> listeners) {
         this.name = name;
-        this.timeout = timeout;
-        this.timeoutNanos = timeout.toNanos();
+        this.limit = new Limit(timeout, timeout.toNanos());
         this.time = time;
         this.listeners = new Listeners(name, listeners);
     }
@@ -64,14 +68,23 @@ public final class InterruptingTimeout implements Timeout {
 
     @Override
     public Duration timeout() {
-        return timeout;
+        return limit.timeout();
     }
+
+    @Override
+    public void reconfigure(Duration timeout) {
+        Settings.positive("timeout", timeout);
+        limit = new Limit(timeout, timeout.toNanos());
+    }
+
+    /** A timeout and its length in nanoseconds. */
+    private record Limit(Duration timeout, long nanos) {}
 
     @Override
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         calls.increment();
-        long allowed = Math.min(timeoutNanos, Deadline.remainingNanos());
+        long allowed = Math.min(limit.nanos(), Deadline.remainingNanos());
         if (allowed <= 0) {
             throw expired(allowed, null); // an enclosing deadline has already passed
         }
@@ -107,7 +120,7 @@ public final class InterruptingTimeout implements Timeout {
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
         calls.increment();
-        long allowed = Math.min(timeoutNanos, Deadline.remainingNanos());
+        long allowed = Math.min(limit.nanos(), Deadline.remainingNanos());
         if (allowed <= 0) {
             return CompletableFuture.failedFuture(expired(allowed, null)); // never start work past its deadline
         }
@@ -157,7 +170,7 @@ public final class InterruptingTimeout implements Timeout {
     @Override
     public TimeoutStats stats() {
         long expiredNow = timedOut.sum();
-        return new TimeoutStats(name, timeout, Math.max(calls.sum(), expiredNow), expiredNow);
+        return new TimeoutStats(name, limit.timeout(), Math.max(calls.sum(), expiredNow), expiredNow);
     }
 
     @Override
@@ -167,7 +180,7 @@ public final class InterruptingTimeout implements Timeout {
 
     @Override
     public String toString() {
-        return "Timeout[" + name + ", " + timeout + "]";
+        return "Timeout[" + name + ", " + limit.timeout() + "]";
     }
 
     /** The timer's side of one synchronous call; see the class comment. */

@@ -75,12 +75,18 @@ final class PoolTask<T> extends CompletableFuture<T> {
         return STATE.compareAndSet(this, from, to);
     }
 
-    /** Runs the task on the calling worker thread, unless it was cancelled while queued. */
-    void runOnThisThread() {
+    /**
+     * Runs the task on the calling worker thread, which holds a run slot for it, unless it was
+     * cancelled while queued.
+     *
+     * @return whether it ran (and gave the slot back); false if it had been cancelled, and the
+     *     worker must give back the slot
+     */
+    boolean runOnThisThread() {
         runner = Thread.currentThread();
         if (!transition(QUEUED, RUNNING)) {
             runner = null; // cancelled or dropped while queued; the canceller released its place
-            return;
+            return false;
         }
         Future<?> timer = null;
         T value = null;
@@ -106,7 +112,7 @@ final class PoolTask<T> extends CompletableFuture<T> {
         // Clear any interrupt status, ours or the task's own, before dependent stages run here.
         Thread.interrupted();
         runner = null;
-        pool.taskFinished(decidedHere, failure == null);
+        pool.taskFinished(decidedHere, failure == null); // gives back the slot and the place
         if (decidedHere) {
             if (failure == null) {
                 complete(value);
@@ -115,12 +121,17 @@ final class PoolTask<T> extends CompletableFuture<T> {
             }
             pool.futureCompleted();
         }
+        return true;
     }
 
-    /** Called by the timer when the timeout runs out; does nothing if the task has ended. */
-    void timeOut() {
+    /**
+     * Called by the timer when the timeout runs out; does nothing if the task has ended.
+     *
+     * @param timeout the timeout that was in force when the task started
+     */
+    void timeOut(java.time.Duration timeout) {
         if (stopRunning(true)) {
-            pool.taskTimedOut(this);
+            pool.taskTimedOut(this, timeout);
         }
     }
 

@@ -3,8 +3,9 @@ package dev.watertight.internal;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * The loop of one worker thread of a {@link WorkerPool}: take a task, run it, repeat, until the
- * pool's stop signal arrives.
+ * The loop of one worker thread of a {@link WorkerPool}: take a task, take a run slot for it, run
+ * it, repeat, until the pool's stop signal arrives or the worker is surplus after a resize and
+ * retires (between tasks, never in the middle of one).
  *
  * <p>{@code current} is the task this worker has taken and not finished. The closing pool reads
  * it to cancel running work; the worker re-checks the pool's forced-close flag after publishing
@@ -15,6 +16,8 @@ final class PoolWorker implements Runnable {
     private final WorkerPool pool;
     private final BlockingQueue<PoolTask<?>> queue;
     private volatile PoolTask<?> current;
+    /** This worker's thread; set by the pool before the thread starts. */
+    Thread thread;
 
     PoolWorker(WorkerPool pool, BlockingQueue<PoolTask<?>> queue) {
         this.pool = pool;
@@ -24,6 +27,9 @@ final class PoolWorker implements Runnable {
     @Override
     public void run() {
         for (;;) {
+            if (pool.hasSurplusWorkers() && pool.retire(this)) {
+                return;
+            }
             PoolTask<?> task;
             try {
                 task = queue.take();
@@ -33,13 +39,16 @@ final class PoolWorker implements Runnable {
             if (task == WorkerPool.STOP) {
                 return;
             }
+            if (task == WorkerPool.RETIRE) {
+                continue; // retire above if still surplus
+            }
             Thread.interrupted(); // an interrupt left over from outside must not hit this task
             current = task;
             try {
-                if (pool.isForcedClosed()) {
+                if (pool.isForcedClosed() || !pool.awaitRunSlot()) {
                     task.abandon();
-                } else {
-                    task.runOnThisThread();
+                } else if (!task.runOnThisThread()) {
+                    pool.slotUnused();
                 }
             } catch (Throwable unexpected) {
                 // Nothing here should throw: the task's own exceptions end up in its future and

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -22,13 +23,18 @@ import java.util.function.Supplier;
  * "succeeded" are derived from the permit counters, and only failures and rejections have
  * counters of their own (striped, so that a storm of them does not contend). The clock is read
  * only when a caller has to wait.
+ *
+ * <p>{@link #reconfigure} changes the limit through the permits' own resize and replaces
+ * {@code maxWaitNanos} and {@code config} (volatile, read only on the slow path and by
+ * {@link #config()}); reconfigurations are serialized by a lock the call path never takes.
  */
 public final class SemaphoreBulkhead implements Bulkhead {
-    private final BulkheadConfig config;
+    private volatile BulkheadConfig config;
     private final String name;
     private final BulkheadPermits permits;
     private final SharedCapacity.Share share;
-    private final long maxWaitNanos;
+    private volatile long maxWaitNanos;
+    private final ReentrantLock reconfigureLock = new ReentrantLock();
     private final boolean writableStackTrace;
     private final Listeners listeners;
     private final LongAdder failed = new LongAdder();
@@ -116,11 +122,12 @@ public final class SemaphoreBulkhead implements Bulkhead {
     @Override
     public Permit acquire() throws InterruptedException {
         if (!permits.tryAcquire()) {
-            if (maxWaitNanos == 0) {
+            long maxWait = maxWaitNanos;
+            if (maxWait == 0) {
                 throw reject(0, false);
             }
             long start = System.nanoTime();
-            if (!permits.tryAcquire(maxWaitNanos)) {
+            if (!permits.tryAcquire(maxWait)) {
                 throw reject(System.nanoTime() - start, false);
             }
         }
@@ -134,7 +141,50 @@ public final class SemaphoreBulkhead implements Bulkhead {
 
     @Override
     public void resize(int maxConcurrent) {
-        permits.resize(Settings.atLeast("maxConcurrent", maxConcurrent, 1));
+        Settings.atLeast("maxConcurrent", maxConcurrent, 1);
+        reconfigureLock.lock();
+        try {
+            permits.resize(maxConcurrent);
+            BulkheadConfig current = config;
+            config = new BulkheadConfig(name, maxConcurrent, current.maxWait(), current.fair(),
+                    writableStackTrace, current.listeners(), share);
+        } finally {
+            reconfigureLock.unlock();
+        }
+    }
+
+    @Override
+    public void reconfigure(BulkheadConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config must not be null");
+        if (!newConfig.name().equals(name)) {
+            throw new IllegalArgumentException("name cannot change on a running bulkhead: is '" + name
+                    + "', was given '" + newConfig.name() + "'");
+        }
+        reconfigureLock.lock();
+        try {
+            BulkheadConfig current = config;
+            if (newConfig.fair() != current.fair()) {
+                throw new IllegalArgumentException("fair cannot change on a running bulkhead: is "
+                        + current.fair() + ", was given " + newConfig.fair() + "; build a new bulkhead instead");
+            }
+            if (newConfig.share() != share) {
+                throw new IllegalArgumentException("share cannot change on a running bulkhead: is "
+                        + describe(share) + ", was given " + describe(newConfig.share()));
+            }
+            if (share == null) {
+                permits.resize(newConfig.maxConcurrent());
+            }
+            maxWaitNanos = newConfig.maxWait().toNanos();
+            // Listeners and writableStackTrace stay those the bulkhead was built with.
+            config = new BulkheadConfig(name, newConfig.maxConcurrent(), newConfig.maxWait(), current.fair(),
+                    writableStackTrace, current.listeners(), share);
+        } finally {
+            reconfigureLock.unlock();
+        }
+    }
+
+    private static String describe(SharedCapacity.Share share) {
+        return share == null ? "none" : "share '" + share.name() + "'";
     }
 
     @Override
@@ -168,7 +218,8 @@ public final class SemaphoreBulkhead implements Bulkhead {
 
     private void enterSlowly() {
         // Never wait past the deadline of an enclosing timeout (read only on this slow path).
-        long wait = maxWaitNanos == 0 ? 0 : Math.min(maxWaitNanos, Deadline.remainingNanos());
+        long maxWait = maxWaitNanos;
+        long wait = maxWait == 0 ? 0 : Math.min(maxWait, Deadline.remainingNanos());
         if (wait <= 0) {
             throw reject(0, false);
         }

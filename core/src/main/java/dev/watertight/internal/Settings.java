@@ -2,6 +2,7 @@ package dev.watertight.internal;
 
 import dev.watertight.CompartmentListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -202,5 +203,18 @@ public final class Settings {
             throw new IllegalArgumentException(setting + " cannot be combined with " + other
                     + " (already set to " + otherValue + "); choose one");
         }
+    }
+
+    /**
+     * A list of listeners with one more at the end.
+     *
+     * @param listeners the listeners so far
+     * @param listener the one to add
+     * @return a new unmodifiable list
+     */
+    public static List<CompartmentListener> withListener(List<CompartmentListener> listeners, CompartmentListener listener) {
+        ArrayList<CompartmentListener> all = new ArrayList<>(listeners);
+        all.add(Objects.requireNonNull(listener, "listener must not be null"));
+        return List.copyOf(all);
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -53,6 +54,18 @@ import java.util.function.Supplier;
  * The open period and the half-open deadline are checked against
  * {@link TimeSource#coarseNanoTime()}, only by calls that are not in the closed state. Slow calls
  * are measured with {@link TimeSource#nanoTime()}, only when a slow-call duration is set.
+ *
+ * <h2>Reconfiguration</h2>
+ * The numeric settings live in one immutable {@link BreakerSettings} in a volatile field; a call
+ * reads it when it starts (for the slow-call clock) and again when it records, and
+ * {@link #reconfigure} replaces it whole, so a call never mixes two halves of two settings. No
+ * lock is taken on the call path; reconfigurations are serialized among themselves by
+ * {@code reconfigureLock}. The state is kept. When the window's kind or size changes, a closed
+ * or disabled phase is replaced by one of the same state with a fresh empty window, by a CAS
+ * that tells no listener (the state did not change); the old phase first
+ * {@linkplain BreakerPhase#handOver hands over} to the new one, so calls admitted before record
+ * into the window that is current and may still trip the breaker. An open phase keeps its end;
+ * a half-open round keeps its number of probes; the next ones use the new settings.
  */
 public final class WindowedCircuitBreaker implements CircuitBreaker {
     private static final VarHandle PHASE;
@@ -67,20 +80,16 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     /** A classified outcome that counts for nothing. */
     private static final int IGNORED = -1;
+    /** The start time of a call whose duration is not measured. */
+    private static final long NOT_MEASURED = Long.MIN_VALUE;
 
-    private final CircuitBreakerConfig config;
     private final String name;
     private final TimeSource time;
     private final Listeners listeners;
-    private final long slowCallNanos;
-    private final int minimumCalls;
-    private final double failureRateThreshold;
-    private final double slowCallRateThreshold;
-    private final int consecutiveFailures;
-    private final int halfOpenProbes;
-    private final long halfOpenDeadlineNanos;
-    private final long openNanos;
-    private final long maxOpenNanos;
+    private final boolean writableStackTrace;
+    /** The numeric settings in force; replaced whole by reconfigure. */
+    private volatile BreakerSettings settings;
+    private final ReentrantLock reconfigureLock = new ReentrantLock();
     private final Predicate<? super Throwable> recordFailures;
     private final Predicate<? super Throwable> ignoreFailures;
     private final Predicate<Object> failureResult;
@@ -93,19 +102,11 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
      * @param config validated settings
      */
     public WindowedCircuitBreaker(CircuitBreakerConfig config) {
-        this.config = config;
         this.name = config.name();
         this.time = config.timeSource();
         this.listeners = new Listeners(name, config.listeners());
-        this.slowCallNanos = config.slowCallDuration() == null ? 0 : config.slowCallDuration().toNanos();
-        this.minimumCalls = config.minimumCalls();
-        this.failureRateThreshold = config.failureRateThreshold();
-        this.slowCallRateThreshold = config.slowCallRateThreshold();
-        this.consecutiveFailures = config.consecutiveFailures();
-        this.halfOpenProbes = config.halfOpenProbes();
-        this.halfOpenDeadlineNanos = config.halfOpenDeadline().toNanos();
-        this.openNanos = config.openDuration().toNanos();
-        this.maxOpenNanos = config.maxOpenDuration().toNanos();
+        this.writableStackTrace = config.writableStackTrace();
+        this.settings = BreakerSettings.of(config);
         this.recordFailures = config.recordFailures();
         this.ignoreFailures = config.ignoreFailures();
         this.failureResult = config.failureResult();
@@ -113,9 +114,60 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private OutcomeWindow newWindow() {
+        return newWindow(settings.config());
+    }
+
+    private OutcomeWindow newWindow(CircuitBreakerConfig config) {
         return config.timeBasedWindow()
                 ? new TimeWindow(time, config.slidingWindowDuration().toNanos(), CircuitBreakerConfig.TIME_WINDOW_BUCKETS)
                 : new CountWindow(config.slidingWindowSize());
+    }
+
+    @Override
+    public void reconfigure(CircuitBreakerConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        if (!config.name().equals(name)) {
+            throw new IllegalArgumentException("name cannot change on a running circuit breaker: is '"
+                    + name + "', was given '" + config.name() + "'");
+        }
+        reconfigureLock.lock();
+        try {
+            BreakerSettings before = settings;
+            CircuitBreakerConfig built = before.config();
+            // The running breaker keeps its predicates, time source, listeners and stack-trace setting.
+            BreakerSettings next = BreakerSettings.of(new CircuitBreakerConfig(name,
+                    config.failureRateThreshold(), config.slowCallRateThreshold(), config.slowCallDuration(),
+                    config.slidingWindowSize(), config.slidingWindowDuration(), config.minimumCalls(),
+                    config.consecutiveFailures(), config.openDuration(), config.openDurationMultiplier(),
+                    config.maxOpenDuration(), config.halfOpenProbes(), config.halfOpenDeadline(),
+                    built.recordFailures(), built.ignoreFailures(), built.failureResult(),
+                    built.writableStackTrace(), built.timeSource(), built.listeners()));
+            settings = next;
+            if (next.windowDiffers(before)) {
+                renewWindow(config);
+            }
+        } finally {
+            reconfigureLock.unlock();
+        }
+    }
+
+    /** Gives a closed or disabled breaker a fresh window of the new shape, keeping its state. */
+    private void renewWindow(CircuitBreakerConfig config) {
+        for (;;) {
+            BreakerPhase current = phase;
+            BreakerPhase next = switch (current) {
+                case Closed closed -> new Closed(newWindow(config));
+                case Disabled disabled -> new Disabled(newWindow(config));
+                default -> null; // the window of an open phase is only shown; the next closed one is new
+            };
+            if (next == null) {
+                return;
+            }
+            current.handOver(next); // before the CAS: no call recording in between is lost
+            if (PHASE.compareAndSet(this, current, next)) {
+                return; // the same state: no listener hears of it
+            }
+        }
     }
 
     @Override
@@ -125,7 +177,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     @Override
     public CircuitBreakerConfig config() {
-        return config;
+        return settings.config();
     }
 
     @Override
@@ -140,7 +192,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     private BreakerPhase currentPhase() {
         BreakerPhase current = phase;
         if (current instanceof Open open && time.coarseNanoTime() - open.until >= 0) {
-            transition(open, new HalfOpen(open.trips, time.coarseNanoTime(), halfOpenProbes, open.window));
+            transition(open, new HalfOpen(open.trips, time.coarseNanoTime(), settings.config().halfOpenProbes(), open.window));
             return phase;
         }
         return current;
@@ -150,7 +202,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         BreakerPhase admitted = admit();
-        long start = slowCallNanos == 0 ? 0 : time.nanoTime();
+        long start = settings.slowCallNanos() == 0 ? NOT_MEASURED : time.nanoTime();
         T result;
         try {
             result = task.call();
@@ -166,7 +218,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     public void run(Runnable task) {
         Objects.requireNonNull(task, "task");
         BreakerPhase admitted = admit();
-        long start = slowCallNanos == 0 ? 0 : time.nanoTime();
+        long start = settings.slowCallNanos() == 0 ? NOT_MEASURED : time.nanoTime();
         try {
             task.run();
         } catch (Throwable failure) {
@@ -185,7 +237,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
         } catch (CircuitBreakerOpenException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        long start = slowCallNanos == 0 ? 0 : time.nanoTime();
+        long start = settings.slowCallNanos() == 0 ? NOT_MEASURED : time.nanoTime();
         CompletionStage<T> stage;
         try {
             stage = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage");
@@ -230,18 +282,19 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
                     if (now - open.until < 0) {
                         throw reject(open, open.until - now);
                     }
-                    transition(open, new HalfOpen(open.trips, now, halfOpenProbes, open.window));
+                    transition(open, new HalfOpen(open.trips, now, settings.config().halfOpenProbes(), open.window));
                 }
                 case HalfOpen round -> {
                     if (round.tryTakeProbe()) {
                         return round;
                     }
                     long now = time.coarseNanoTime();
-                    if (now - round.since - halfOpenDeadlineNanos < 0) {
+                    BreakerSettings tuning = settings;
+                    if (now - round.since - tuning.halfOpenDeadlineNanos() < 0) {
                         throw reject(round, -1);
                     }
                     // The round's probes are overdue: start a fresh round; their outcomes no longer count.
-                    transition(round, new HalfOpen(round.trips, now, halfOpenProbes, round.window));
+                    transition(round, new HalfOpen(round.trips, now, tuning.config().halfOpenProbes(), round.window));
                 }
             }
         }
@@ -250,7 +303,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     private CircuitBreakerOpenException reject(BreakerPhase refusing, long retryAfterNanos) {
         notPermitted.increment();
         CircuitBreakerOpenException rejection = new CircuitBreakerOpenException(
-                name, refusing.state, retryAfterNanos, halfOpenProbes, config.writableStackTrace());
+                name, refusing.state, retryAfterNanos, settings.config().halfOpenProbes(), writableStackTrace);
         listeners.rejected(rejection);
         return rejection;
     }
@@ -288,7 +341,9 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private int withSlowness(int outcome, long start) {
-        if (slowCallNanos != 0 && time.nanoTime() - start >= slowCallNanos) {
+        // A call that began while slow calls were not measured is not measured now either.
+        long slowCallNanos = settings.slowCallNanos();
+        if (slowCallNanos != 0 && start != NOT_MEASURED && time.nanoTime() - start >= slowCallNanos) {
             return outcome | OutcomeWindow.SLOW;
         }
         return outcome;
@@ -318,7 +373,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private void record(BreakerPhase admitted, int outcome) {
-        switch (admitted) {
+        switch (admitted.latest()) { // a reconfiguration may have handed the window over
             case Closed closed -> recordClosed(closed, outcome);
             case HalfOpen round -> recordProbe(round, outcome);
             case Disabled disabled -> disabled.window.record(outcome);
@@ -329,6 +384,8 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     private void recordClosed(Closed closed, int outcome) {
         boolean windowHasBadOutcomes = closed.window.record(outcome);
+        BreakerSettings tuning = settings;
+        int consecutiveFailures = tuning.config().consecutiveFailures();
         if (consecutiveFailures != 0) {
             if ((outcome & OutcomeWindow.FAILURE) != 0) {
                 if (closed.failedInARow() >= consecutiveFailures) {
@@ -339,19 +396,20 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
                 closed.succeeded();
             }
         }
-        if (windowHasBadOutcomes && ratesReachThreshold(closed.window.counts())) {
+        if (windowHasBadOutcomes && ratesReachThreshold(tuning, closed.window.counts())) {
             trip(closed);
         }
     }
 
-    private boolean ratesReachThreshold(OutcomeWindow.Counts counts) {
+    private static boolean ratesReachThreshold(BreakerSettings tuning, OutcomeWindow.Counts counts) {
         long calls = counts.calls();
-        if (calls < minimumCalls) {
+        CircuitBreakerConfig config = tuning.config();
+        if (calls < config.minimumCalls()) {
             return false;
         }
         // "rate >= threshold", without dividing: equal trips.
-        return counts.failures() * 100.0 >= failureRateThreshold * calls
-                || (slowCallNanos != 0 && counts.slowCalls() * 100.0 >= slowCallRateThreshold * calls);
+        return counts.failures() * 100.0 >= config.failureRateThreshold() * calls
+                || (tuning.slowCallNanos() != 0 && counts.slowCalls() * 100.0 >= config.slowCallRateThreshold() * calls);
     }
 
     private void recordProbe(HalfOpen round, int outcome) {
@@ -371,8 +429,9 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
 
     /** The open period after {@code trips} openings in a row, growing and capped, never overflowing. */
     long openNanos(int trips) {
-        double grown = openNanos * Math.pow(config.openDurationMultiplier(), trips - 1);
-        return grown >= maxOpenNanos ? maxOpenNanos : (long) grown;
+        BreakerSettings tuning = settings;
+        double grown = tuning.openNanos() * Math.pow(tuning.config().openDurationMultiplier(), trips - 1);
+        return grown >= tuning.maxOpenNanos() ? tuning.maxOpenNanos() : (long) grown;
     }
 
     private boolean transition(BreakerPhase from, BreakerPhase to) {
@@ -416,7 +475,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
         BreakerPhase current = currentPhase();
         OutcomeWindow.Counts counts = current.window.counts();
         long calls = counts.calls();
-        boolean enough = calls >= minimumCalls && calls > 0;
+        boolean enough = calls >= settings.config().minimumCalls() && calls > 0;
         return new CircuitBreakerStats(
                 name,
                 current.state,

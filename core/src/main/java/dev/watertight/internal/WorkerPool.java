@@ -7,6 +7,7 @@ import dev.watertight.ThreadPoolBulkhead;
 import dev.watertight.ThreadPoolBulkheadConfig;
 import dev.watertight.ThreadPoolStats;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,16 +53,47 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code pendingFutures} (admitted tasks whose future is not complete) to reach zero, which
  * takes moments once everything is decided. Finally one STOP entry per worker ends the
  * workers, after any stuck task's code returns.
+ *
+ * <h2>Resizing while running</h2>
+ * The limit on running tasks is not the number of workers but the gate's run slots: a worker
+ * that has taken a task starts it only after {@link AdmissionGate#tryStart()} gave it a slot,
+ * and the slot goes back in the same atomic add that makes the task leave. Workers are the
+ * means, slots the bound. {@link #resize} (serialized by {@code workerLock}) writes the new
+ * {@code config}, then the gate's bounds ({@link AdmissionGate#resize}: no admission or start
+ * after it returns is decided against the old ones), then:
+ * <ul>
+ *   <li><b>Growing</b> starts workers for the tasks already waiting (others start on demand as
+ *       before) and wakes workers that wait for a slot.</li>
+ *   <li><b>Shrinking</b> takes nothing back. Running tasks finish; no task starts while
+ *       {@code running >= threads}, so running converges to the new limit and never rises above
+ *       {@code max(running at the shrink, new limit)}. A worker that has taken a task while no
+ *       slot is free waits for one ({@code slotFreed}); there is such a worker only while more
+ *       workers live than the limit, so some running worker will finish and, being surplus, retire,
+ *       giving its slot to a waiter. Workers retire at the top of their loop while more of them
+ *       live than {@code threads}; idle ones are woken by one RETIRE entry per surplus worker.
+ *       Queued tasks stay queued and run; the gate refuses submissions until fewer than
+ *       {@code threads + queueCapacity} are inside.</li>
+ * </ul>
+ * No wake-up of a slot waiter is lost: the waiter publishes itself ({@code slotWaiters}, volatile)
+ * and then tries the slot; a finisher gives its slot back (a volatile add) and then reads
+ * {@code slotWaiters}. At least one sees the other, and the waiter holds {@code slotLock} from its
+ * check until it awaits, so a signal under that lock cannot fall between them.
+ *
+ * <p>Cost on the hot path: one CAS per task start on the gate word (the slot); giving the slot
+ * back shares the atomic add that already made the task leave, plus one volatile read of
+ * {@code slotWaiters}. Timeout and limits are read from the volatile {@code config}.
  */
 public final class WorkerPool implements ThreadPoolBulkhead {
     /** Queue entry that tells one worker to exit. */
     static final PoolTask<Void> STOP = new PoolTask<>(null, () -> null);
+    /** Queue entry that wakes one idle worker to retire if more workers live than the limit. */
+    static final PoolTask<Void> RETIRE = new PoolTask<>(null, () -> null);
 
-    private final ThreadPoolBulkheadConfig config;
+    private static final PoolWorker[] NO_WORKERS = new PoolWorker[0];
+
+    /** The settings in force; replaced (never changed) by resize, under workerLock. */
+    private volatile ThreadPoolBulkheadConfig config;
     private final String name;
-    private final int threads;
-    private final Duration timeout;
-    private final long timeoutNanos;
     private final boolean writableStackTrace;
     private final Listeners listeners;
     private final AdmissionGate gate;
@@ -68,10 +101,16 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private final Thread.Builder threadBuilder;
 
     private final ReentrantLock workerLock = new ReentrantLock();
-    private final PoolWorker[] workers;
-    private final Thread[] workerThreads;
-    private volatile int startedWorkers;
+    /** The live workers; copied on write under workerLock (workers start and retire rarely). */
+    private volatile PoolWorker[] workers = NO_WORKERS;
+    /** How many workers should live: the limit on running tasks; written under workerLock. */
+    private volatile int targetWorkers;
     private boolean workersStopped; // guarded by workerLock
+
+    private final ReentrantLock slotLock = new ReentrantLock();
+    private final Condition slotFreed = slotLock.newCondition();
+    /** Workers holding a task and waiting for a run slot; written under slotLock. */
+    private volatile int slotWaiters;
 
     /**
      * Admitted tasks whose future is not complete yet; close() returns only when it is zero. An
@@ -103,14 +142,10 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     public WorkerPool(ThreadPoolBulkheadConfig config) {
         this.config = config;
         this.name = config.name();
-        this.threads = config.threads();
-        this.timeout = config.timeout();
-        this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+        this.targetWorkers = config.threads();
         this.writableStackTrace = config.writableStackTrace();
         this.listeners = new Listeners(name, config.listeners());
-        this.gate = new AdmissionGate((long) config.threads() + config.queueCapacity());
-        this.workers = new PoolWorker[threads];
-        this.workerThreads = new Thread[threads];
+        this.gate = new AdmissionGate((long) config.threads() + config.queueCapacity(), config.threads());
         String prefix = "watertight-" + name + "-";
         this.threadBuilder = config.virtualThreads()
                 ? Thread.ofVirtual().name(prefix, 1)
@@ -125,6 +160,57 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     @Override
     public ThreadPoolBulkheadConfig config() {
         return config;
+    }
+
+    @Override
+    public void resize(int threads, int queueCapacity) {
+        ThreadPoolBulkheadConfig current = config;
+        apply(new ThreadPoolBulkheadConfig(name, threads, queueCapacity, current.timeout(),
+                current.virtualThreads(), current.shutdownGrace(), writableStackTrace,
+                current.timeSource(), current.listeners()));
+    }
+
+    @Override
+    public void reconfigure(ThreadPoolBulkheadConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config must not be null");
+        ThreadPoolBulkheadConfig current = config;
+        if (!newConfig.name().equals(name)) {
+            throw new IllegalArgumentException("name cannot change on a running pool: is '" + name
+                    + "', was given '" + newConfig.name() + "'");
+        }
+        if (newConfig.virtualThreads() != current.virtualThreads()) {
+            throw new IllegalArgumentException("virtualThreads cannot change on a running pool: is "
+                    + current.virtualThreads() + ", was given " + newConfig.virtualThreads()
+                    + "; build a new pool instead");
+        }
+        // The running pool keeps its time source, listeners and stack-trace setting.
+        apply(new ThreadPoolBulkheadConfig(name, newConfig.threads(), newConfig.queueCapacity(),
+                newConfig.timeout(), current.virtualThreads(), newConfig.shutdownGrace(),
+                writableStackTrace, current.timeSource(), current.listeners()));
+    }
+
+    /** Puts validated settings in force; see "Resizing while running" in the class comment. */
+    private void apply(ThreadPoolBulkheadConfig next) {
+        int threads = next.threads();
+        workerLock.lock();
+        try {
+            config = next;
+            targetWorkers = threads;
+            gate.resize((long) threads + next.queueCapacity(), threads);
+            int live = workers.length;
+            if (!workersStopped && live < threads) {
+                long waitingTasks = Math.max(0, gate.occupancy() - gate.running());
+                for (long i = Math.min(waitingTasks, threads - live); i > 0; i--) {
+                    startWorker();
+                }
+            }
+            for (int i = live - threads; i > 0; i--) {
+                queue.offer(RETIRE);
+            }
+        } finally {
+            workerLock.unlock();
+        }
+        wakeSlotWaiters();
     }
 
     @Override
@@ -156,8 +242,9 @@ public final class WorkerPool implements ThreadPoolBulkhead {
 
     private BulkheadFullException rejectFull() {
         rejected.increment();
+        ThreadPoolBulkheadConfig current = config;
         BulkheadFullException rejection = BulkheadFullException.ofThreadPool(
-                name, threads, config.queueCapacity(), writableStackTrace);
+                name, current.threads(), current.queueCapacity(), writableStackTrace);
         listeners.rejected(rejection);
         return rejection;
     }
@@ -174,30 +261,111 @@ public final class WorkerPool implements ThreadPoolBulkhead {
      * then either run by an existing worker or dropped (see the class comment).
      */
     private void ensureWorkers() {
-        if (startedWorkers >= threads) {
+        if (workers.length >= targetWorkers) {
             return;
         }
         workerLock.lock();
         try {
-            int index = startedWorkers;
-            if (index < threads && !workersStopped) {
-                // Published before it starts: from its first task on, close() and stats must see it.
-                PoolWorker worker = new PoolWorker(this, queue);
-                Thread thread = threadBuilder.unstarted(worker);
-                workers[index] = worker;
-                workerThreads[index] = thread;
-                startedWorkers = index + 1;
-                try {
-                    thread.start();
-                } catch (Throwable cannotStart) {
-                    startedWorkers = index;
-                    workerThreads[index] = null;
-                    workers[index] = null;
-                    throw cannotStart;
-                }
+            if (workers.length < targetWorkers && !workersStopped) {
+                startWorker();
             }
         } finally {
             workerLock.unlock();
+        }
+    }
+
+    /** Starts a worker; called under workerLock. */
+    private void startWorker() {
+        PoolWorker[] before = workers;
+        PoolWorker worker = new PoolWorker(this, queue);
+        Thread thread = threadBuilder.unstarted(worker);
+        worker.thread = thread;
+        // Published before it starts: from its first task on, close() and stats must see it.
+        PoolWorker[] after = Arrays.copyOf(before, before.length + 1);
+        after[before.length] = worker;
+        workers = after;
+        try {
+            thread.start();
+        } catch (Throwable cannotStart) {
+            workers = before;
+            throw cannotStart;
+        }
+    }
+
+    /** Whether more workers live than the limit; cheap, read by every worker between tasks. */
+    boolean hasSurplusWorkers() {
+        return workers.length > targetWorkers;
+    }
+
+    /**
+     * Retires the worker if more workers live than the limit.
+     *
+     * @return whether it retired and must exit
+     */
+    boolean retire(PoolWorker worker) {
+        workerLock.lock();
+        try {
+            PoolWorker[] before = workers;
+            if (before.length <= targetWorkers) {
+                return false;
+            }
+            PoolWorker[] after = new PoolWorker[before.length - 1];
+            int j = 0;
+            for (PoolWorker other : before) {
+                if (other != worker) {
+                    if (j == after.length) {
+                        return false; // not a live worker (cannot happen); keep it serving
+                    }
+                    after[j++] = other;
+                }
+            }
+            workers = after;
+            return true;
+        } finally {
+            workerLock.unlock();
+        }
+    }
+
+    /**
+     * Takes a run slot for the task a worker holds, waiting while none is free (only after a
+     * resize lowered the limit).
+     *
+     * @return true with a slot taken; false, with none, if the pool is being closed by force
+     */
+    boolean awaitRunSlot() {
+        if (gate.tryStart()) {
+            return true;
+        }
+        slotLock.lock();
+        try {
+            slotWaiters++;
+            while (!gate.tryStart()) {
+                if (forced) {
+                    return false;
+                }
+                slotFreed.awaitUninterruptibly();
+            }
+            return true;
+        } finally {
+            slotWaiters--;
+            slotLock.unlock();
+        }
+    }
+
+    /** A worker took a slot for a task that had been cancelled while queued. */
+    void slotUnused() {
+        gate.releaseSlot();
+        if (slotWaiters > 0) {
+            wakeSlotWaiters();
+        }
+    }
+
+    private void wakeSlotWaiters() {
+        slotLock.lock();
+        try {
+            slotFreed.signalAll();
+        } finally {
+            slotLock.unlock();
         }
     }
 
@@ -221,8 +389,11 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         }
     }
 
+    /** Starts the timeout in force now, if any, for a task that starts now. */
     Future<?> scheduleTimeout(PoolTask<?> task) {
-        return timeoutNanos == 0 ? null : config.timeSource().schedule(task::timeOut, timeoutNanos);
+        ThreadPoolBulkheadConfig current = config;
+        Duration timeout = current.timeout();
+        return timeout == null ? null : current.timeSource().schedule(() -> task.timeOut(timeout), timeout.toNanos());
     }
 
     /**
@@ -235,7 +406,12 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         if (decidedHere) {
             (returned ? succeeded : failed).increment();
         }
-        leaveGate();
+        if (gate.finish()) {
+            drained.complete(null);
+        }
+        if (slotWaiters > 0) { // read after the slot was given back: see "Resizing while running"
+            wakeSlotWaiters();
+        }
     }
 
     // Each of these counts first, then completes the future, then tells the listeners: a caller
@@ -246,7 +422,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
      * one slow (or closing) callback on a timed-out future would stall every timeout in the JVM.
      * The future is completed, and listeners told, on a virtual thread of their own.
      */
-    void taskTimedOut(PoolTask<?> task) {
+    void taskTimedOut(PoolTask<?> task, Duration timeout) {
         timedOut.increment();
         Thread.ofVirtual().name("watertight-" + name + "-timeout").start(() -> {
             completeWithoutWaitingForClose(task, new TaskTimeoutException(name, timeout));
@@ -319,13 +495,17 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         long failedNow = failed.sum();
         long timedOutNow = timedOut.sum();
         long cancelledNow = cancelled.sum();
-        long inside = gate.occupancy();
+        long word = gate.word();
+        int running = AdmissionGate.runningOf(word);
+        ThreadPoolBulkheadConfig current = config;
         return new ThreadPoolStats(
                 name,
-                threads,
-                busyWorkers(),
-                (int) Math.max(0, inside - threads),
-                config.queueCapacity(),
+                current.threads(),
+                running,
+                // Beyond the busier of the running tasks and the thread limit: a task that a worker
+                // has just taken, before its slot, is not counted as queued.
+                (int) Math.max(0, AdmissionGate.insideOf(word) - Math.max(running, current.threads())),
+                current.queueCapacity(),
                 submitted.sum(),
                 succeededNow,
                 failedNow,
@@ -337,18 +517,6 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     @Override
     public long listenerFailures() {
         return listeners.failures();
-    }
-
-    /** Workers that hold a task: running its code, or just about to start or finish it. */
-    private int busyWorkers() {
-        int busy = 0;
-        for (int i = 0, n = startedWorkers; i < n; i++) {
-            PoolWorker worker = workers[i];
-            if (worker != null && worker.current() != null) {
-                busy++;
-            }
-        }
-        return busy;
     }
 
     @Override
@@ -389,8 +557,8 @@ public final class WorkerPool implements ThreadPoolBulkhead {
 
     private boolean isWorkerThread() {
         Thread me = Thread.currentThread();
-        for (int i = 0, n = startedWorkers; i < n; i++) {
-            if (workerThreads[i] == me) {
+        for (PoolWorker worker : workers) {
+            if (worker.thread == me) {
                 return true;
             }
         }
@@ -409,7 +577,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
             workerLock.lock();
             try {
                 workersStopped = true;
-                started = startedWorkers;
+                started = workers.length;
             } finally {
                 workerLock.unlock();
             }
@@ -421,7 +589,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     }
 
     private void awaitDrained() {
-        Duration grace = config.shutdownGrace();
+        Duration grace = config.shutdownGrace(); // the grace in force when closing starts
         if (!grace.isZero() && !drained.isDone()) {
             CompletableFuture<Void> graceOver = new CompletableFuture<>();
             Future<?> timer = config.timeSource().schedule(() -> graceOver.complete(null), grace.toNanos());
@@ -444,19 +612,21 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private void stopEverything() {
         forced = true;
         for (PoolTask<?> task; (task = queue.poll()) != null; ) {
-            task.abandon();
-        }
-        for (int i = 0, n = startedWorkers; i < n; i++) {
-            PoolWorker worker = workers[i];
-            PoolTask<?> running = worker == null ? null : worker.current();
-            if (running != null) {
-                running.abandon();
+            if (task != RETIRE && task != STOP) {
+                task.abandon();
             }
         }
+        for (PoolWorker worker : workers) {
+            PoolTask<?> running = worker.current();
+            if (running != null) {
+                running.abandon(); // running, or taken and waiting for a slot
+            }
+        }
+        wakeSlotWaiters(); // a worker waiting for a slot sees 'forced' and gives up
     }
 
     @Override
     public String toString() {
-        return "ThreadPoolBulkhead[" + name + ", " + gate + ", busy=" + busyWorkers() + "]";
+        return "ThreadPoolBulkhead[" + name + ", " + gate + ", workers=" + workers.length + "]";
     }
 }

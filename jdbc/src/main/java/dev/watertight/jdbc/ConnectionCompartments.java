@@ -1,6 +1,9 @@
 package dev.watertight.jdbc;
 
+import dev.watertight.ConnectionCompartmentConfig;
+import dev.watertight.ConnectionPoolConfig;
 import dev.watertight.SharedCapacity;
+import dev.watertight.WatertightConfig;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +210,33 @@ public final class ConnectionCompartments implements AutoCloseable {
         private Consumer<ConnectionLeak> leakListener = ConnectionCompartments::logLeak;
 
         private Builder() {
+        }
+
+        /**
+         * Describes the pools and compartments of a configuration file's {@code connections}
+         * section, over the service's {@code DataSource}s.
+         *
+         * @param config the configuration (its connection pools and compartments)
+         * @param dataSources the {@code DataSource} of each pool, by the pool's name
+         * @return this builder
+         * @throws IllegalArgumentException if a pool of the configuration has no {@code DataSource}
+         */
+        public Builder configure(WatertightConfig config, Map<String, ? extends DataSource> dataSources) {
+            for (ConnectionPoolConfig pool : config.connectionPools().values()) {
+                DataSource dataSource = dataSources.get(pool.name());
+                if (dataSource == null) {
+                    throw new IllegalArgumentException("connection pool '" + pool.name() + "' of the configuration has no "
+                            + "DataSource; the DataSources given are for " + dataSources.keySet());
+                }
+                pool(pool.name(), dataSource, pool.capacity());
+            }
+            for (ConnectionCompartmentConfig compartment : config.connectionCompartments().values()) {
+                compartment(compartment.name(), compartment.pool(), settings -> settings
+                        .reserved(compartment.reserved())
+                        .ceiling(compartment.ceiling())
+                        .acquireTimeout(compartment.acquireTimeout()));
+            }
+            return this;
         }
 
         /**

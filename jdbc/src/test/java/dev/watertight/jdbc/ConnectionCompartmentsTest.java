@@ -63,6 +63,25 @@ class ConnectionCompartmentsTest {
     }
 
     @Test
+    void theConnectionsSectionOfAConfigurationBuildsTheSameCompartments() throws Exception {
+        dev.watertight.WatertightConfig config = new dev.watertight.WatertightConfig(java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of("app-db", new dev.watertight.ConnectionPoolConfig("app-db", 13),
+                        "analytics-db", new dev.watertight.ConnectionPoolConfig("analytics-db", 2)),
+                java.util.Map.of("write", new dev.watertight.ConnectionCompartmentConfig("write", "app-db", 3, 3, Duration.ofMillis(50)),
+                        "analytics", new dev.watertight.ConnectionCompartmentConfig("analytics", "analytics-db", 0, 2, Duration.ofMillis(50))));
+        ConnectionCompartments compartments = track(ConnectionCompartments.builder()
+                .configure(config, java.util.Map.of("app-db", track(Databases.h2Pool(13)), "analytics-db", track(Databases.h2Pool(2))))
+                .build());
+
+        assertThat(takeAll(compartments.compartment("write"))).hasSize(3);
+        assertThat(takeAll(compartments.compartment("analytics"))).hasSize(2);
+        assertThat(compartments.compartment("write").stats().reserved()).isEqualTo(3);
+        assertThatThrownBy(() -> ConnectionCompartments.builder().configure(config, java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("of the configuration has no DataSource; the DataSources given are for []");
+    }
+
+    @Test
     void eachCompartmentStopsAtItsCeilingAndNoFloodTakesAReservation() {
         ConnectionCompartments db = seedCompartments(Duration.ZERO);
 

@@ -5,6 +5,7 @@ import dev.watertight.BulkheadStats;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.CircuitBreakerStats;
 import dev.watertight.Compartment;
+import dev.watertight.CompartmentRegistry;
 import dev.watertight.CompartmentStats;
 import dev.watertight.MemoryBulkhead;
 import dev.watertight.MemoryBulkheadStats;
@@ -136,21 +137,39 @@ public final class WatertightMetrics implements MeterBinder {
      */
     public WatertightMetrics compartment(Compartment compartment) {
         Objects.requireNonNull(compartment, "compartment must not be null");
+        bindings.add(registry -> bindCompartment(registry, compartment));
+        return this;
+    }
+
+    private static void bindCompartment(MeterRegistry registry, Compartment compartment) {
+        String tag = compartment.name();
+        CompartmentStats now = compartment.stats(); // which guards it has does not change
+        if (now.bulkhead() != null) {
+            bindBulkhead(registry, now.bulkhead().name(), tag, () -> compartment.stats().bulkhead());
+        }
+        if (now.threadPool() != null) {
+            bindThreadPool(registry, now.threadPool().name(), tag, () -> compartment.stats().threadPool());
+        }
+        if (now.circuitBreaker() != null) {
+            bindBreaker(registry, now.circuitBreaker().name(), tag, () -> compartment.stats().circuitBreaker());
+        }
+        if (now.rateLimiter() != null) {
+            bindRateLimiter(registry, now.rateLimiter().name(), tag, () -> compartment.stats().rateLimiter());
+        }
+    }
+
+    /**
+     * Publishes every compartment and memory budget of a registry: those there are when bound,
+     * and those a reload or a registration adds later.
+     *
+     * @param compartments the registry
+     * @return this
+     */
+    public WatertightMetrics registry(CompartmentRegistry compartments) {
+        Objects.requireNonNull(compartments, "compartments must not be null");
         bindings.add(registry -> {
-            String tag = compartment.name();
-            CompartmentStats now = compartment.stats(); // which guards it has does not change
-            if (now.bulkhead() != null) {
-                bindBulkhead(registry, now.bulkhead().name(), tag, () -> compartment.stats().bulkhead());
-            }
-            if (now.threadPool() != null) {
-                bindThreadPool(registry, now.threadPool().name(), tag, () -> compartment.stats().threadPool());
-            }
-            if (now.circuitBreaker() != null) {
-                bindBreaker(registry, now.circuitBreaker().name(), tag, () -> compartment.stats().circuitBreaker());
-            }
-            if (now.rateLimiter() != null) {
-                bindRateLimiter(registry, now.rateLimiter().name(), tag, () -> compartment.stats().rateLimiter());
-            }
+            compartments.eachCompartment(compartment -> bindCompartment(registry, compartment));
+            compartments.eachMemoryBulkhead(memory -> bindMemory(registry, memory.name(), memory::stats));
         });
         return this;
     }

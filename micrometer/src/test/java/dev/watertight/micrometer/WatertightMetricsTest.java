@@ -7,6 +7,11 @@ import dev.watertight.Bulkhead;
 import dev.watertight.BulkheadFullException;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.Compartment;
+import dev.watertight.CompartmentConfig;
+import dev.watertight.CompartmentRegistry;
+import dev.watertight.MemoryBudgetConfig;
+import dev.watertight.WatertightConfig;
+import java.util.Map;
 import dev.watertight.MemoryBulkhead;
 import dev.watertight.ThreadPoolBulkhead;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -82,5 +87,28 @@ class WatertightMetricsTest {
                 .contains("watertight_memory_reserved_bytes{compartment=\"user-cache\",name=\"user-cache\"} 1000.0")
                 .contains("watertight_memory_budget_bytes{compartment=\"user-cache\",name=\"user-cache\"} 1024.0")
                 .contains("watertight_memory_refusals_total{compartment=\"user-cache\",name=\"user-cache\"} 1.0");
+    }
+
+    @Test
+    void aRegistryPublishesEveryCompartmentIncludingThoseAddedByAReload() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CompartmentConfig search = new CompartmentConfig("search", null, null, null,
+                Bulkhead.builder("search").maxConcurrent(3).config(), null, null, null);
+        CompartmentRegistry compartments = CompartmentRegistry.create(new WatertightConfig(Map.of("search", search),
+                Map.of("cache", new MemoryBudgetConfig("cache", 2048, null)), Map.of(), Map.of()));
+        new WatertightMetrics().registry(compartments).bindTo(registry);
+
+        compartments.compartment("search").call(() -> "found");
+        CompartmentConfig checkout = new CompartmentConfig("checkout", null,
+                CircuitBreaker.builder("checkout").config(), null,
+                Bulkhead.builder("checkout").maxConcurrent(2).config(), null, null, null);
+        compartments.apply(new WatertightConfig(Map.of("search", search, "checkout", checkout),
+                Map.of("cache", new MemoryBudgetConfig("cache", 2048, null)), Map.of(), Map.of()));
+
+        assertThat(registry.scrape())
+                .contains("watertight_bulkhead_calls_total{compartment=\"search\",name=\"search\",outcome=\"succeeded\"} 1.0")
+                .contains("watertight_bulkhead_limit{compartment=\"checkout\",name=\"checkout\"} 2.0")
+                .contains("watertight_circuitbreaker_state{compartment=\"checkout\",name=\"checkout\",state=\"closed\"} 1.0")
+                .contains("watertight_memory_budget_bytes{compartment=\"cache\",name=\"cache\"} 2048.0");
     }
 }

@@ -1,0 +1,404 @@
+package dev.watertight.config;
+
+import dev.watertight.Backoff;
+import dev.watertight.Bulkhead;
+import dev.watertight.BulkheadConfig;
+import dev.watertight.CircuitBreaker;
+import dev.watertight.CircuitBreakerConfig;
+import dev.watertight.CompartmentConfig;
+import dev.watertight.ConfigProblem;
+import dev.watertight.ConfigurationException;
+import dev.watertight.ConnectionCompartmentConfig;
+import dev.watertight.ConnectionPoolConfig;
+import dev.watertight.MemoryBudgetConfig;
+import dev.watertight.RateLimiter;
+import dev.watertight.RateLimiterConfig;
+import dev.watertight.Retry;
+import dev.watertight.RetryConfig;
+import dev.watertight.ThreadPoolBulkhead;
+import dev.watertight.ThreadPoolBulkheadConfig;
+import dev.watertight.WatertightConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Reads one configuration file into a {@link WatertightConfig}, finding every problem in it
+ * before giving up: each has the file, line and column, the path of the key, the bad value and
+ * what is allowed. The YAML is parsed by SnakeYAML Engine into a node tree (which keeps
+ * positions); each guard's settings are handed to that guard's builder, so values are checked
+ * by the same code, with the same messages, as settings made in code.
+ *
+ * <p>One reader reads one document; not thread-safe.
+ */
+final class ConfigReader {
+    private static final List<String> SECTIONS = List.of("compartments", "memory", "connections");
+    private static final List<String> COMPARTMENT_KEYS = List.of(
+            "threadPool", "bulkhead", "circuitBreaker", "rateLimiter", "retry", "timeout", "cpuCores");
+    private static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String source;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final Map<String, String> positions = new HashMap<>();
+
+    ConfigReader(String source) {
+        this.source = source;
+    }
+
+    /**
+     * Reads the document.
+     *
+     * @throws ConfigurationException with every problem found
+     */
+    WatertightConfig read(String yaml) {
+        Node root;
+        try {
+            root = new Compose(LoadSettings.builder().setLabel(source).setUseMarks(true).build())
+                    .composeString(yaml).orElse(null);
+        } catch (MarkedYamlEngineException malformed) {
+            String where = malformed.getProblemMark().map(this::where).orElse(source);
+            throw new ConfigurationException(List.of(new ConfigProblem(where, "(document)", null,
+                    "not valid YAML: " + malformed.getProblem())));
+        } catch (YamlEngineException malformed) {
+            throw new ConfigurationException(List.of(new ConfigProblem(source, "(document)", null,
+                    "not valid YAML: " + malformed.getMessage())));
+        }
+        Map<String, CompartmentConfig> compartments = new LinkedHashMap<>();
+        Map<String, MemoryBudgetConfig> memory = new LinkedHashMap<>();
+        Map<String, ConnectionPoolConfig> pools = new LinkedHashMap<>();
+        Map<String, ConnectionCompartmentConfig> connections = new LinkedHashMap<>();
+        if (root != null) { // an empty file is an empty configuration
+            Map<String, Node> sections = mapping(root, "");
+            sections.forEach((section, node) -> {
+                switch (section) {
+                    case "compartments" -> mapping(node, section).forEach((name, value) ->
+                            compartment(name, value).ifPresent(config -> compartments.put(name, config)));
+                    case "memory" -> memory(node, memory);
+                    case "connections" -> connections(node, pools, connections);
+                    default -> unknown(node, section, section, SECTIONS);
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        try {
+            return new WatertightConfig(compartments, memory, pools, connections);
+        } catch (IllegalArgumentException inconsistent) {
+            throw new ConfigurationException(List.of(new ConfigProblem(source, "(document)", null, inconsistent.getMessage())));
+        }
+    }
+
+    /** Where the key at that path was written, e.g. {@code app.yaml:12:5}, or the file alone. */
+    String where(String path) {
+        for (String at = path; !at.isEmpty(); at = at.contains(".") ? at.substring(0, at.lastIndexOf('.')) : "") {
+            String found = positions.get(at);
+            if (found != null) {
+                return found;
+            }
+        }
+        return source;
+    }
+
+    private Optional<CompartmentConfig> compartment(String name, Node node) {
+        String path = "compartments." + name;
+        int before = problems.size();
+        Map<String, Node> guards = mapping(node, path);
+        ThreadPoolBulkhead.Builder threadPool = null;
+        Bulkhead.Builder bulkhead = null;
+        CircuitBreaker.Builder circuitBreaker = null;
+        RateLimiter.Builder rateLimiter = null;
+        Retry.Builder retry = null;
+        Duration timeout = null;
+        Double cpuCores = null;
+        for (Map.Entry<String, Node> guard : guards.entrySet()) {
+            String at = path + "." + guard.getKey();
+            Node value = guard.getValue();
+            switch (guard.getKey()) {
+                case "threadPool" -> threadPool = settings(value, at, ThreadPoolBulkhead.builder(name), GuardSettings.THREAD_POOL);
+                case "bulkhead" -> bulkhead = settings(value, at, Bulkhead.builder(name), GuardSettings.BULKHEAD);
+                case "circuitBreaker" -> circuitBreaker = settings(value, at, CircuitBreaker.builder(name), GuardSettings.CIRCUIT_BREAKER);
+                case "rateLimiter" -> rateLimiter = settings(value, at, RateLimiter.builder(name), GuardSettings.RATE_LIMITER);
+                case "retry" -> retry = retry(value, at, Retry.builder(name));
+                case "timeout" -> timeout = scalar(value, at, Values::duration);
+                case "cpuCores" -> cpuCores = scalar(value, at, Values::decimal);
+                default -> unknown(value, at, guard.getKey(), COMPARTMENT_KEYS);
+            }
+        }
+        if (guards.isEmpty() && problems.size() == before) {
+            problem(node, path, null, "a compartment needs at least one guard; give one or more of " + COMPARTMENT_KEYS);
+        }
+        if (guards.containsKey("threadPool") && guards.containsKey("bulkhead")) {
+            problem(node, path, null, "a compartment has a bulkhead or a thread pool, not both");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        // Each builder's final check (settings that must fit together) may still refuse.
+        RetryConfig retryConfig = retry == null ? null : built(guards.get("retry"), path + ".retry", retry::config);
+        CircuitBreakerConfig breakerConfig = circuitBreaker == null ? null
+                : built(guards.get("circuitBreaker"), path + ".circuitBreaker", circuitBreaker::config);
+        RateLimiterConfig limiterConfig = rateLimiter == null ? null
+                : built(guards.get("rateLimiter"), path + ".rateLimiter", rateLimiter::config);
+        BulkheadConfig bulkheadConfig = bulkhead == null ? null : built(guards.get("bulkhead"), path + ".bulkhead", bulkhead::config);
+        ThreadPoolBulkheadConfig poolConfig = threadPool == null ? null
+                : built(guards.get("threadPool"), path + ".threadPool", threadPool::config);
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        Duration timeLimit = timeout;
+        Double cores = cpuCores;
+        return Optional.ofNullable(built(node, path, () -> new CompartmentConfig(name, retryConfig, breakerConfig,
+                limiterConfig, bulkheadConfig, poolConfig, timeLimit, cores)));
+    }
+
+    /** Applies every setting of one guard to its builder; returns null if any was wrong. */
+    private <B> B settings(Node node, String path, B builder, Map<String, Setting<B>> allowed) {
+        int before = problems.size();
+        apply(mapping(node, path), path, builder, allowed);
+        return problems.size() > before ? null : builder;
+    }
+
+    private <B> void apply(Map<String, Node> entries, String path, B builder, Map<String, Setting<B>> allowed) {
+        entries.forEach((key, value) -> {
+            String at = path + "." + key;
+            Setting<B> setting = allowed.get(key);
+            if (setting == null) {
+                unknown(value, at, key, allowed.keySet());
+                return;
+            }
+            String text = scalar(value, at, Function.identity());
+            if (text == null) {
+                return;
+            }
+            try {
+                setting.apply(builder, text);
+            } catch (IllegalArgumentException | IllegalStateException notAllowed) {
+                problem(value, at, text, notAllowed.getMessage());
+            }
+        });
+    }
+
+    /** A retry: {@code maxAttempts} and {@code backoff} ({@code none}, a fixed duration, or exponential). */
+    private Retry.Builder retry(Node node, String path, Retry.Builder builder) {
+        int before = problems.size();
+        Map<String, Node> entries = mapping(node, path);
+        if (entries.get("backoff") instanceof MappingNode exponential) {
+            entries.remove("backoff");
+            Backoff parsed = exponential(exponential, path + ".backoff");
+            if (parsed != null) {
+                builder.backoff(parsed);
+            }
+        }
+        apply(entries, path, builder, GuardSettings.RETRY);
+        return problems.size() > before ? null : builder;
+    }
+
+    /** {@code {initial: 100ms, multiplier: 2, max: 5s}}; the multiplier is 2 unless given. */
+    private Backoff exponential(Node node, String path) {
+        Map<String, Node> parts = mapping(node, path);
+        List<String> allowed = List.of("initial", "multiplier", "max");
+        int before = problems.size();
+        parts.keySet().stream().filter(key -> !allowed.contains(key))
+                .forEach(key -> unknown(parts.get(key), path + "." + key, key, allowed));
+        Duration initial = required(parts, node, path, "initial", Values::duration);
+        Double multiplier = parts.containsKey("multiplier") ? scalar(parts.get("multiplier"), path + ".multiplier", Values::decimal) : Double.valueOf(2.0);
+        Duration max = required(parts, node, path, "max", Values::duration);
+        if (problems.size() > before) {
+            return null;
+        }
+        return built(node, path, () -> Backoff.exponential(initial, multiplier, max));
+    }
+
+    private void memory(Node node, Map<String, MemoryBudgetConfig> memory) {
+        Map<String, Node> budgets = mapping(node, "memory");
+        budgets.forEach((name, value) -> {
+            String path = "memory." + name;
+            Long budget;
+            String parent = null;
+            if (value instanceof ScalarNode) {
+                budget = scalar(value, path, Values::bytes);
+            } else {
+                Map<String, Node> parts = mapping(value, path);
+                parts.keySet().stream().filter(key -> !key.equals("budget") && !key.equals("parent"))
+                        .forEach(key -> unknown(parts.get(key), path + "." + key, key, List.of("budget", "parent")));
+                budget = required(parts, value, path, "budget", Values::bytes);
+                if (parts.containsKey("parent")) {
+                    parent = scalar(parts.get("parent"), path + ".parent", Function.identity());
+                    if (parent != null && !budgets.containsKey(parent)) {
+                        problem(parts.get("parent"), path + ".parent", parent,
+                                "names no memory budget of this file; there are " + budgets.keySet());
+                        parent = null;
+                    }
+                }
+            }
+            if (budget != null) {
+                String parentName = parent;
+                MemoryBudgetConfig config = built(value, path, () -> new MemoryBudgetConfig(name, budget, parentName));
+                if (config != null) {
+                    memory.put(name, config);
+                }
+            }
+        });
+    }
+
+    private void connections(Node node, Map<String, ConnectionPoolConfig> pools,
+            Map<String, ConnectionCompartmentConfig> compartments) {
+        Map<String, Node> parts = mapping(node, "connections");
+        parts.keySet().stream().filter(key -> !key.equals("pools") && !key.equals("compartments"))
+                .forEach(key -> unknown(parts.get(key), "connections." + key, key, List.of("pools", "compartments")));
+        if (parts.containsKey("pools")) {
+            mapping(parts.get("pools"), "connections.pools").forEach((name, value) -> {
+                String path = "connections.pools." + name;
+                Integer capacity = value instanceof ScalarNode
+                        ? scalar(value, path, Values::wholeNumber)
+                        : required(mapping(value, path), value, path, "capacity", Values::wholeNumber);
+                if (capacity != null) {
+                    ConnectionPoolConfig pool = built(value, path, () -> new ConnectionPoolConfig(name, capacity));
+                    if (pool != null) {
+                        pools.put(name, pool);
+                    }
+                }
+            });
+        }
+        Map<String, Integer> reservations = new LinkedHashMap<>();
+        if (parts.containsKey("compartments")) {
+            mapping(parts.get("compartments"), "connections.compartments").forEach((name, value) -> {
+                String path = "connections.compartments." + name;
+                Map<String, Node> settings = mapping(value, path);
+                List<String> allowed = List.of("pool", "reserved", "ceiling", "acquireTimeout");
+                int before = problems.size();
+                settings.keySet().stream().filter(key -> !allowed.contains(key))
+                        .forEach(key -> unknown(settings.get(key), path + "." + key, key, allowed));
+                String pool = required(settings, value, path, "pool", Function.identity());
+                if (pool != null && !pools.containsKey(pool)) {
+                    problem(settings.get("pool"), path + ".pool", pool, "names no connection pool of this file; there are "
+                            + pools.keySet());
+                }
+                Integer reserved = settings.containsKey("reserved")
+                        ? scalar(settings.get("reserved"), path + ".reserved", Values::wholeNumber) : Integer.valueOf(0);
+                Integer ceiling = required(settings, value, path, "ceiling", Values::wholeNumber);
+                Duration acquireTimeout = settings.containsKey("acquireTimeout")
+                        ? scalar(settings.get("acquireTimeout"), path + ".acquireTimeout", Values::duration)
+                        : DEFAULT_ACQUIRE_TIMEOUT;
+                if (problems.size() > before) {
+                    return;
+                }
+                ConnectionCompartmentConfig config = built(value, path,
+                        () -> new ConnectionCompartmentConfig(name, pool, reserved, ceiling, acquireTimeout));
+                if (config != null) {
+                    compartments.put(name, config);
+                    reservations.merge(pool, reserved, Integer::sum);
+                    if (ceiling > pools.get(pool).capacity()) {
+                        problem(settings.get("ceiling"), path + ".ceiling", String.valueOf(ceiling),
+                                "ceiling must be at most the capacity " + pools.get(pool).capacity() + " of pool '" + pool + "'");
+                    }
+                }
+            });
+        }
+        reservations.forEach((pool, reserved) -> {
+            if (reserved > pools.get(pool).capacity()) {
+                problem(parts.get("compartments"), "connections.compartments", String.valueOf(reserved),
+                        "the reservations on pool '" + pool + "' add up to " + reserved + ", more than its capacity "
+                                + pools.get(pool).capacity());
+            }
+        });
+    }
+
+    /** The entries of a mapping by key, recording the position of each; problems for anything else. */
+    private Map<String, Node> mapping(Node node, String path) {
+        Map<String, Node> entries = new LinkedHashMap<>();
+        if (!(node instanceof MappingNode mapping)) {
+            problem(node, path.isEmpty() ? "(document)" : path, text(node),
+                    "expected a mapping of settings (key: value lines)");
+            return entries;
+        }
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                problem(tuple.getKeyNode(), path, null, "a key must be a plain name");
+                continue;
+            }
+            String at = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+            if (entries.containsKey(key.getValue())) {
+                problem(key, at, key.getValue(), "given twice; each key may appear once");
+                continue;
+            }
+            positions.put(at, where(key));
+            entries.put(key.getValue(), tuple.getValueNode());
+        }
+        return entries;
+    }
+
+    private <T> T scalar(Node node, String path, Function<String, T> read) {
+        if (!(node instanceof ScalarNode scalar)) {
+            problem(node, path, null, "expected a single value, not a list or a mapping");
+            return null;
+        }
+        try {
+            return read.apply(scalar.getValue());
+        } catch (IllegalArgumentException bad) {
+            problem(node, path, scalar.getValue(), bad.getMessage());
+            return null;
+        }
+    }
+
+    private <T> T required(Map<String, Node> parts, Node parent, String path, String key, Function<String, T> read) {
+        Node value = parts.get(key);
+        if (value == null) {
+            problem(parent, path + "." + key, null, "missing; it is required");
+            return null;
+        }
+        return scalar(value, path + "." + key, read);
+    }
+
+    /** Runs a constructor or a builder's final check; its refusal becomes a problem here. */
+    private <T> T built(Node node, String path, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException | IllegalStateException notAllowed) {
+            problem(node, path, null, notAllowed.getMessage());
+            return null;
+        }
+    }
+
+    private void unknown(Node node, String path, String key, Collection<String> allowed) {
+        String nearest = Spelling.nearest(key, allowed);
+        problem(node, path, key, "unknown setting '" + key + "'" + (nearest == null ? "" : " (did you mean '" + nearest + "'?)")
+                + "; allowed: " + String.join(", ", allowed));
+    }
+
+    /** A bad value is shown where the value is; a bad mapping where its key is. */
+    private void problem(Node node, String path, String value, String message) {
+        String at = node instanceof ScalarNode || !positions.containsKey(path) ? (node == null ? source : where(node))
+                : positions.get(path);
+        problems.add(new ConfigProblem(at, path, value, message));
+    }
+
+    private String where(Node node) {
+        return node.getStartMark().map(this::where).orElse(source);
+    }
+
+    private String where(Mark mark) {
+        return source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+    }
+
+    private static String text(Node node) {
+        return node instanceof ScalarNode scalar ? scalar.getValue() : null;
+    }
+}

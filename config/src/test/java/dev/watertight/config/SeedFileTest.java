@@ -1,0 +1,73 @@
+package dev.watertight.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.watertight.CircuitBreaker;
+import dev.watertight.CompartmentConfig;
+import dev.watertight.CompartmentRegistry;
+import dev.watertight.ConnectionCompartmentConfig;
+import dev.watertight.ConnectionPoolConfig;
+import dev.watertight.WatertightConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The seed's service described in one file: every value lands where it belongs. */
+class SeedFileTest {
+    private static final Path SEED = Path.of("src/test/resources/seed.yaml");
+
+    @Test
+    void readsEveryCompartmentWithTheSeedsSettings() {
+        WatertightConfig config = WatertightYaml.read(SEED);
+
+        assertThat(config.compartments()).containsOnlyKeys("user-ops", "order-ops", "reporting", "payment", "email", "analytics");
+        CompartmentConfig userOps = config.compartments().get("user-ops");
+        assertThat(userOps.threadPool().threads()).isEqualTo(5);
+        assertThat(userOps.threadPool().queueCapacity()).isEqualTo(20);
+        assertThat(userOps.threadPool().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.compartments().get("order-ops").threadPool().threads()).isEqualTo(10);
+        assertThat(config.compartments().get("reporting").threadPool().timeout()).isEqualTo(Duration.ofSeconds(30));
+
+        CompartmentConfig payment = config.compartments().get("payment");
+        assertThat(payment.guards()).containsExactly("circuitBreaker", "bulkhead", "timeout");
+        assertThat(payment.circuitBreaker().consecutiveFailures()).isEqualTo(3);
+        assertThat(payment.circuitBreaker().openDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(payment.bulkhead().maxConcurrent()).isEqualTo(10);
+        assertThat(payment.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.compartments().get("email").retry().maxAttempts()).isEqualTo(3);
+        assertThat(config.compartments().get("email").retry().backoff())
+                .isEqualTo(dev.watertight.Backoff.exponential(Duration.ofMillis(100), 2, Duration.ofSeconds(1)));
+        assertThat(config.compartments().get("analytics").rateLimiter().permitsPerPeriod()).isEqualTo(100);
+
+        assertThat(config.memory().get("user-cache").budget()).isEqualTo(100L << 20);
+        assertThat(config.memory().get("static-cache").budget()).isEqualTo(200L << 20);
+        assertThat(config.connectionPools()).containsValues(new ConnectionPoolConfig("app-db", 13),
+                new ConnectionPoolConfig("analytics-db", 2));
+        assertThat(config.connectionCompartments().get("write"))
+                .isEqualTo(new ConnectionCompartmentConfig("write", "app-db", 3, 3, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aRegistryBuiltFromTheFileRunsEveryCompartment() throws Exception {
+        try (CompartmentRegistry registry = CompartmentRegistry.create(WatertightYaml.read(SEED))) {
+            assertThat(registry.compartments()).extracting(c -> c.name())
+                    .containsExactly("user-ops", "order-ops", "reporting", "payment", "email", "analytics");
+            assertThat(registry.compartment("user-ops").call(() -> "created")).isEqualTo("created");
+            assertThat(registry.compartment("payment").circuitBreaker().orElseThrow().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(registry.compartment("user-ops").stats().threadPool().threads()).isEqualTo(5);
+            assertThat(registry.memoryBulkhead("session-cache").budget()).isEqualTo(50L << 20);
+            assertThat(registry.snapshot()).hasSize(6);
+        }
+    }
+
+    @Test
+    void valuesTakeUnitsAndUnderscores() {
+        assertThat(Values.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Values.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Values.duration("PT2M")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Values.bytes("512KB")).isEqualTo(512L << 10);
+        assertThat(Values.bytes("2GiB")).isEqualTo(2L << 30);
+        assertThat(Values.bytes("1_048_576")).isEqualTo(1L << 20);
+        assertThat(Values.wholeNumber("10_000")).isEqualTo(10_000);
+    }
+}

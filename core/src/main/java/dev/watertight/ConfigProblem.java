@@ -1,0 +1,29 @@
+package dev.watertight;
+
+import java.util.Objects;
+
+/**
+ * One thing wrong with a configuration: where it is, which setting, the bad value and what is
+ * allowed.
+ *
+ * @param source where the setting was written, e.g. {@code watertight.yaml:12:16}, or
+ *     {@code "code"} for settings made in code
+ * @param path the setting's path, e.g. {@code compartments.user-ops.threadPool.threads}
+ * @param value the bad value as written, or null when the setting is missing
+ * @param message what is wrong and what is allowed
+ */
+public record ConfigProblem(String source, String path, String value, String message) {
+
+    /** Checks that the parts are present. */
+    public ConfigProblem {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(message, "message");
+    }
+
+    /** The problem as one line: {@code source: path: message}. */
+    @Override
+    public String toString() {
+        return source + ": " + path + ": " + message;
+    }
+}

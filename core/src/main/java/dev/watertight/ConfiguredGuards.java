@@ -1,0 +1,213 @@
+package dev.watertight;
+
+import dev.watertight.internal.BackoffRetry;
+import dev.watertight.internal.GcraRateLimiter;
+import dev.watertight.internal.SemaphoreBulkhead;
+import dev.watertight.internal.WindowedCircuitBreaker;
+import dev.watertight.internal.WorkerPool;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Builds guards from a {@link WatertightConfig}, and checks and applies a changed one to the
+ * running guards. What may change in place: every number and duration (limits, queues, pool
+ * sizes, budgets, breaker thresholds and windows, rates, timeouts, retries). What needs a
+ * restart, because code holds the objects: removing a compartment or budget, adding or removing
+ * a guard of a running compartment, a bulkhead's fairness, a memory budget's parent, connection
+ * pools and their compartments (their {@code DataSource}s belong to the service).
+ */
+final class ConfiguredGuards {
+    private ConfiguredGuards() {}
+
+    /** Builds a compartment's guards, each with the registry's listener added to its own. */
+    static Compartment build(CompartmentConfig config, CompartmentListener listener) {
+        Compartment.Builder builder = Compartment.builder(config.name());
+        if (config.retry() != null) {
+            builder.retry(new BackoffRetry(config.retry().withListener(listener)));
+        }
+        if (config.circuitBreaker() != null) {
+            builder.circuitBreaker(new WindowedCircuitBreaker(
+                    config.circuitBreaker().withListener(listener)));
+        }
+        if (config.rateLimiter() != null) {
+            builder.rateLimiter(new GcraRateLimiter(config.rateLimiter().withListener(listener)));
+        }
+        if (config.bulkhead() != null) {
+            builder.bulkhead(new SemaphoreBulkhead(config.bulkhead().withListener(listener)));
+        }
+        if (config.threadPool() != null) {
+            builder.threadPool(new WorkerPool(config.threadPool().withListener(listener)));
+        }
+        if (config.timeout() != null) {
+            builder.timeout(Timeout.builder(config.name()).timeout(config.timeout()).listener(listener).build());
+        }
+        if (config.cpuCores() != null) {
+            builder.cpuBudget(CpuBudget.builder(config.name()).cores(config.cpuCores()).build());
+        }
+        return builder.build();
+    }
+
+    /** Builds memory budgets in an order where each parent comes before its children. */
+    static Map<String, MemoryBulkhead> buildMemory(Map<String, MemoryBudgetConfig> configs,
+            Map<String, MemoryBulkhead> existing) {
+        Map<String, MemoryBulkhead> built = new LinkedHashMap<>(existing);
+        List<MemoryBudgetConfig> pending = new ArrayList<>(configs.values());
+        pending.removeIf(config -> existing.containsKey(config.name()));
+        while (!pending.isEmpty()) {
+            int before = pending.size();
+            pending.removeIf(config -> {
+                if (config.parent() != null && !built.containsKey(config.parent())) {
+                    return false; // its parent first
+                }
+                MemoryBulkhead.Builder builder = MemoryBulkhead.builder(config.name()).budget(config.budget());
+                if (config.parent() != null) {
+                    builder.parent(built.get(config.parent()));
+                }
+                built.put(config.name(), builder.build());
+                return true;
+            });
+            if (pending.size() == before) {
+                throw new IllegalArgumentException("memory budgets " + pending.stream().map(MemoryBudgetConfig::name).toList()
+                        + " name each other as parents in a cycle");
+            }
+        }
+        return built;
+    }
+
+    /**
+     * What a running configuration cannot take from the next one.
+     *
+     * @param running what was applied last
+     * @param next the new configuration
+     * @param codeRegistered names of compartments registered in code (the file may not reuse them)
+     * @return the problems, empty when the next configuration can be applied in place
+     */
+    static List<ConfigProblem> check(WatertightConfig running, WatertightConfig next, Set<String> codeRegistered) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        running.compartments().forEach((name, was) -> {
+            CompartmentConfig now = next.compartments().get(name);
+            String path = "compartments." + name;
+            if (now == null) {
+                problems.add(restart(path, "removing a running compartment needs a restart (code may hold it)"));
+            } else if (!was.guards().equals(now.guards())) {
+                problems.add(restart(path, "the guards of a running compartment cannot change: it has " + was.guards()
+                        + ", the new file gives " + now.guards() + "; a restart is needed"));
+            } else if (was.bulkhead() != null && was.bulkhead().fair() != now.bulkhead().fair()) {
+                problems.add(restart(path + ".bulkhead.fair", "fairness of a running bulkhead cannot change ("
+                        + was.bulkhead().fair() + " -> " + now.bulkhead().fair() + "); a restart is needed"));
+            }
+        });
+        next.compartments().keySet().stream().filter(codeRegistered::contains).forEach(name ->
+                problems.add(restart("compartments." + name, "a compartment named '" + name
+                        + "' is already registered in code")));
+        running.memory().forEach((name, was) -> {
+            MemoryBudgetConfig now = next.memory().get(name);
+            String path = "memory." + name;
+            if (now == null) {
+                problems.add(restart(path, "removing a memory budget needs a restart (code may hold it)"));
+            } else if (!Objects.equals(was.parent(), now.parent())) {
+                problems.add(restart(path + ".parent", "the parent of a memory budget cannot change ("
+                        + was.parent() + " -> " + now.parent() + "); a restart is needed"));
+            }
+        });
+        if (running == WatertightConfig.EMPTY) {
+            return problems; // the first configuration: nothing runs yet
+        }
+        if (!running.connectionPools().equals(next.connectionPools())) {
+            problems.add(restart("connections.pools", "connection pools change only at a restart"));
+        }
+        if (!running.connectionCompartments().equals(next.connectionCompartments())) {
+            problems.add(restart("connections.compartments", "connection compartments change only at a restart"));
+        }
+        return problems;
+    }
+
+    private static ConfigProblem restart(String path, String message) {
+        return new ConfigProblem("reload", path, null, message);
+    }
+
+    /**
+     * Applies the settings that changed to the running guards, in place.
+     *
+     * @return one line per changed guard, e.g. {@code compartments.user-ops.threadPool: threads 5 -> 8}
+     */
+    static List<String> apply(WatertightConfig running, WatertightConfig next,
+            Map<String, Compartment> compartments, Map<String, MemoryBulkhead> memory) {
+        List<String> changes = new ArrayList<>();
+        running.compartments().forEach((name, was) -> {
+            CompartmentConfig now = next.compartments().get(name);
+            Compartment compartment = compartments.get(name);
+            String path = "compartments." + name;
+            if (changed(changes, path + ".retry", was.retry(), now.retry())) {
+                compartment.retry().orElseThrow().reconfigure(now.retry());
+            }
+            if (changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker())) {
+                compartment.circuitBreaker().orElseThrow().reconfigure(now.circuitBreaker());
+            }
+            if (changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter())) {
+                compartment.rateLimiter().orElseThrow().reconfigure(now.rateLimiter());
+            }
+            if (changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead())) {
+                compartment.bulkhead().orElseThrow().reconfigure(now.bulkhead());
+            }
+            if (changed(changes, path + ".threadPool", was.threadPool(), now.threadPool())) {
+                compartment.threadPool().orElseThrow().reconfigure(now.threadPool());
+            }
+            if (!Objects.equals(was.timeout(), now.timeout())) {
+                changes.add(path + ".timeout: " + was.timeout() + " -> " + now.timeout());
+                compartment.timeout().orElseThrow().reconfigure(now.timeout());
+            }
+            if (!Objects.equals(was.cpuCores(), now.cpuCores())) {
+                changes.add(path + ".cpuCores: " + was.cpuCores() + " -> " + now.cpuCores());
+                compartment.cpuBudget().orElseThrow().resize(now.cpuCores());
+            }
+        });
+        running.memory().forEach((name, was) -> {
+            MemoryBudgetConfig now = next.memory().get(name);
+            if (was.budget() != now.budget()) {
+                changes.add("memory." + name + ": budget " + was.budget() + " -> " + now.budget());
+                memory.get(name).resize(now.budget());
+            }
+        });
+        return changes;
+    }
+
+    /** Whether the settings that can change differ; if so, adds a line saying how. */
+    private static boolean changed(List<String> changes, String path, Record was, Record now) {
+        if (was == null) {
+            return false; // no such guard (check() made sure both or neither have it)
+        }
+        List<String> differences = new ArrayList<>();
+        for (RecordComponent component : was.getClass().getRecordComponents()) {
+            Class<?> type = component.getType();
+            boolean tunable = type.isPrimitive() || type == Duration.class || type == Backoff.class;
+            if (!tunable) {
+                continue; // names, listeners, predicates, time sources: not settings of a file
+            }
+            Object before = value(component, was);
+            Object after = value(component, now);
+            if (!Objects.equals(before, after)) {
+                differences.add(component.getName() + " " + before + " -> " + after);
+            }
+        }
+        if (differences.isEmpty()) {
+            return false;
+        }
+        changes.add(path + ": " + String.join(", ", differences));
+        return true;
+    }
+
+    private static Object value(RecordComponent component, Record record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException unexpected) {
+            throw new IllegalStateException("cannot read " + component.getName() + " of " + record, unexpected);
+        }
+    }
+}

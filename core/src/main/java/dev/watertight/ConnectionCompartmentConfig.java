@@ -1,0 +1,27 @@
+package dev.watertight;
+
+import dev.watertight.internal.Settings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A connection compartment over a {@link ConnectionPoolConfig pool}, as a configuration file
+ * describes it: a guaranteed reservation of the pool's connections and a ceiling.
+ *
+ * @param name the compartment's name (e.g. {@code read}, {@code write}, {@code analytics})
+ * @param pool the name of the pool it draws from
+ * @param reserved connections kept for this compartment alone, at least 0
+ * @param ceiling the most connections it may hold, at least 1 and at least {@code reserved}
+ * @param acquireTimeout how long a caller waits for a connection, positive
+ */
+public record ConnectionCompartmentConfig(String name, String pool, int reserved, int ceiling, Duration acquireTimeout) {
+
+    /** Checks the settings. */
+    public ConnectionCompartmentConfig {
+        Settings.name(name);
+        Objects.requireNonNull(pool, "pool must not be null");
+        Settings.atLeast("reserved", reserved, 0);
+        Settings.atLeast("ceiling", ceiling, Math.max(1, reserved));
+        Settings.positive("acquireTimeout", acquireTimeout);
+    }
+}

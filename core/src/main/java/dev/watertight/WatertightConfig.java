@@ -1,0 +1,71 @@
+package dev.watertight;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Everything a service's configuration file describes: its compartments, its memory budgets
+ * and its connection pools with their compartments. Immutable; each map keeps the order of the
+ * file and is keyed by name.
+ *
+ * <p>{@code watertight-config} reads it from YAML; {@link CompartmentRegistry#create(WatertightConfig)}
+ * builds the guards; {@link CompartmentRegistry#apply(WatertightConfig)} applies a changed one in
+ * place.
+ *
+ * @param compartments the compartments, by name
+ * @param memory the memory budgets, by name
+ * @param connectionPools the connection pools, by name
+ * @param connectionCompartments the connection compartments, by name
+ */
+public record WatertightConfig(
+        Map<String, CompartmentConfig> compartments,
+        Map<String, MemoryBudgetConfig> memory,
+        Map<String, ConnectionPoolConfig> connectionPools,
+        Map<String, ConnectionCompartmentConfig> connectionCompartments) {
+
+    /** An empty configuration. */
+    public static final WatertightConfig EMPTY = new WatertightConfig(Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** Copies the maps and checks that names match keys and that references resolve. */
+    public WatertightConfig {
+        compartments = copy("compartments", compartments, CompartmentConfig::name);
+        memory = copy("memory", memory, MemoryBudgetConfig::name);
+        connectionPools = copy("connectionPools", connectionPools, ConnectionPoolConfig::name);
+        connectionCompartments = copy("connectionCompartments", connectionCompartments, ConnectionCompartmentConfig::name);
+        List<String> unresolved = new ArrayList<>();
+        for (MemoryBudgetConfig budget : memory.values()) {
+            if (budget.parent() != null && !memory.containsKey(budget.parent())) {
+                unresolved.add("memory budget '" + budget.name() + "' names parent '" + budget.parent()
+                        + "', which is not a memory budget");
+            }
+        }
+        for (ConnectionCompartmentConfig compartment : connectionCompartments.values()) {
+            if (!connectionPools.containsKey(compartment.pool())) {
+                unresolved.add("connection compartment '" + compartment.name() + "' names pool '"
+                        + compartment.pool() + "', which is not a connection pool");
+            }
+        }
+        if (!unresolved.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", unresolved));
+        }
+    }
+
+    private static <V> Map<String, V> copy(String what, Map<String, V> map, Function<V, String> name) {
+        Objects.requireNonNull(map, what + " must not be null");
+        Map<String, V> copy = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            Objects.requireNonNull(value, what + " '" + key + "' must not be null");
+            if (!key.equals(name.apply(value))) {
+                throw new IllegalArgumentException(what + " key '" + key + "' holds the settings of '"
+                        + name.apply(value) + "'");
+            }
+            copy.put(key, value);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+}

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
@@ -44,20 +45,29 @@ class ResizeStressTest {
     /** The concurrency the test allows now, and the worst excess seen. */
     private static final class Watch {
         final AtomicInteger running = new AtomicInteger();
-        final AtomicInteger allowed;
+        /** The allowed concurrency (low 32 bits) with a generation above it, bumped at each change. */
+        final AtomicLong allowed;
         final AtomicInteger worstExcess = new AtomicInteger();
         final AtomicInteger peak = new AtomicInteger();
 
         Watch(int initial) {
-            allowed = new AtomicInteger(initial);
+            allowed = new AtomicLong(initial);
         }
 
+        /**
+         * Counts a task in. The check is made only if the allowed value did not change while the
+         * count was taken: comparing a count taken under one value with another value would see
+         * violations that never happened.
+         */
         void enter() {
+            long before = allowed.get();
             int now = running.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
-            int excess = now - allowed.get();
-            if (excess > 0) {
-                worstExcess.accumulateAndGet(excess, Math::max);
+            if (allowed.get() == before) {
+                int excess = now - (int) before;
+                if (excess > 0) {
+                    worstExcess.accumulateAndGet(excess, Math::max);
+                }
             }
         }
 
@@ -65,16 +75,20 @@ class ResizeStressTest {
             running.decrementAndGet();
         }
 
+        private void allow(int limit) {
+            allowed.updateAndGet(word -> ((word >>> 32) + 1) << 32 | limit);
+        }
+
         /** Resizes, with the allowed concurrency widened before and narrowed once the old tasks are gone. */
         void resize(int limit, Runnable resize, IntSupplier runningNow) {
-            allowed.accumulateAndGet(limit, Math::max);
+            allow(Math.max((int) allowed.get(), limit));
             resize.run();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (runningNow.getAsInt() > limit) {
                 assertThat(System.nanoTime() - deadline).as("old tasks finish").isNegative();
                 Thread.onSpinWait();
             }
-            allowed.set(limit);
+            allow(limit);
         }
     }
 

@@ -47,9 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * lowering, what is reserved may stay above the new budget, and new reservations are refused
  * until releases bring it below; a raise wakes the waiters at once. The parent and child rules
  * of the builder hold across resizes: a child's budget never exceeds its parent's. A reservation
- * re-reads the budget after its CAS and gives its bytes back if a lowering came in between, so
- * no reservation is granted against a budget that was no longer in force when it took effect
- * (for that instant the count may show the bytes it then gives back).
+ * that is under way while the budget is lowered may still be granted against the old budget: it
+ * counts as made before the change (which takes nothing back); one that starts after
+ * {@code resize} returns sees the new budget.
  *
  * <p>Thread-safe.
  */
@@ -298,7 +298,7 @@ public final class MemoryBulkhead {
     private MemoryBulkhead take(long bytes, boolean signal) {
         MemoryBulkhead level = this;
         for (; level != null; level = level.parent) {
-            if (!level.takeHere(bytes, signal)) {
+            if (!level.takeHere(bytes)) {
                 break;
             }
         }
@@ -315,7 +315,7 @@ public final class MemoryBulkhead {
         return level;
     }
 
-    private boolean takeHere(long bytes, boolean signal) {
+    private boolean takeHere(long bytes) {
         for (;;) {
             long held = reserved;
             long limit = budget;
@@ -323,17 +323,10 @@ public final class MemoryBulkhead {
                 return false;
             }
             if (RESERVED.compareAndSet(this, held, held + bytes)) {
-                // A lowering between the read of the budget and the CAS: check again against
-                // the budget in force now, and give the bytes back if they do not fit.
-                long now = budget;
-                if (now == limit || bytes <= now - held) {
-                    return true;
-                }
-                RESERVED.getAndAdd(this, -bytes);
-                if (signal) {
-                    waiters.released(); // a waiter may have been refused for those bytes
-                }
-                return false;
+                // A lowering between the read of the budget and the CAS needs no second look:
+                // this reservation was under way when the budget changed, so it counts as made
+                // before the change, and a lowering takes nothing back.
+                return true;
             }
         }
     }

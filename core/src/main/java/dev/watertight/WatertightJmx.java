@@ -1,6 +1,7 @@
 package dev.watertight;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,7 @@ import javax.management.ObjectName;
  * Registers guards as MXBeans in the platform MBean server, so JConsole, VisualVM or any JMX
  * client can watch their stats, resize a bulkhead or a thread pool and force a breaker, with no extra dependency.
  * Names are {@code dev.watertight:type=Bulkhead,name=<name>} (and {@code ThreadPoolBulkhead},
- * {@code CircuitBreaker}).
+ * {@code CircuitBreaker}, {@code RateLimiter}, {@code MemoryBulkhead}).
  *
  * <pre>{@code
  * try (WatertightJmx.Registration jmx = WatertightJmx.register(payments)) { ... }
@@ -227,9 +228,105 @@ public final class WatertightJmx {
     }
 
     /**
+     * Registers a rate limiter.
+     *
+     * @param limiter the rate limiter
+     * @return its registration
+     * @throws IllegalStateException if a guard of that type and name is registered already
+     */
+    public static Registration register(RateLimiter limiter) {
+        Objects.requireNonNull(limiter, "limiter must not be null");
+        return register("RateLimiter", limiter.name(), new RateLimiterMXBean() {
+            @Override
+            public int getPermitsPerPeriod() {
+                return limiter.stats().permitsPerPeriod();
+            }
+
+            @Override
+            public long getPeriodMillis() {
+                return limiter.stats().period().toMillis();
+            }
+
+            @Override
+            public int getBurst() {
+                return limiter.stats().burst();
+            }
+
+            @Override
+            public int getAvailablePermits() {
+                return limiter.stats().availablePermits();
+            }
+
+            @Override
+            public int getWaiting() {
+                return limiter.stats().waiting();
+            }
+
+            @Override
+            public long getGranted() {
+                return limiter.stats().granted();
+            }
+
+            @Override
+            public long getRejected() {
+                return limiter.stats().rejected();
+            }
+
+            @Override
+            public void changeRate(int permitsPerPeriod, long periodMillis) {
+                limiter.changeRate(permitsPerPeriod, Duration.ofMillis(periodMillis));
+            }
+        });
+    }
+
+    /**
+     * Registers a memory budget.
+     *
+     * @param memory the budget
+     * @return its registration
+     * @throws IllegalStateException if a budget of that name is registered already
+     */
+    public static Registration register(MemoryBulkhead memory) {
+        Objects.requireNonNull(memory, "memory must not be null");
+        return register("MemoryBulkhead", memory.name(), new MemoryBulkheadMXBean() {
+            @Override
+            public long getBudget() {
+                return memory.stats().budget();
+            }
+
+            @Override
+            public long getReserved() {
+                return memory.stats().reserved();
+            }
+
+            @Override
+            public long getPeak() {
+                return memory.stats().peak();
+            }
+
+            @Override
+            public long getRefusals() {
+                return memory.stats().refusals();
+            }
+
+            @Override
+            public String getParent() {
+                String parent = memory.stats().parent();
+                return parent == null ? "" : parent;
+            }
+
+            @Override
+            public void resize(long bytes) {
+                memory.resize(bytes);
+            }
+        });
+    }
+
+    /**
      * Registers the guards of every compartment of a registry (bulkhead or thread pool, circuit
-     * breaker), each under its compartment's name, including compartments that a reload or a
-     * registration adds later, until the returned registration is closed.
+     * breaker, rate limiter), each under its compartment's name, and every memory budget,
+     * including those that a reload or a registration adds later, until the returned
+     * registration is closed.
      *
      * @param registry the registry
      * @return one registration for them all; closing it unregisters every one
@@ -238,6 +335,7 @@ public final class WatertightJmx {
     public static RegistryRegistration register(CompartmentRegistry registry) {
         RegistryRegistration registrations = new RegistryRegistration();
         registry.eachCompartment(registrations::add);
+        registry.eachMemoryBulkhead(registrations::add);
         return registrations;
     }
 
@@ -255,6 +353,13 @@ public final class WatertightJmx {
             compartment.bulkhead().ifPresent(bulkhead -> registrations.add(WatertightJmx.register(bulkhead)));
             compartment.threadPool().ifPresent(pool -> registrations.add(WatertightJmx.register(pool)));
             compartment.circuitBreaker().ifPresent(breaker -> registrations.add(WatertightJmx.register(breaker)));
+            compartment.rateLimiter().ifPresent(limiter -> registrations.add(WatertightJmx.register(limiter)));
+        }
+
+        private void add(MemoryBulkhead memory) {
+            if (!closed) {
+                registrations.add(WatertightJmx.register(memory));
+            }
         }
 
         /** The names of the MXBeans registered so far. */

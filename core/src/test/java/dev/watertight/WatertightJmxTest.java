@@ -101,4 +101,26 @@ class WatertightJmxTest {
             pool.close();
         }
     }
+
+    @Test
+    void aRateLimitersRateAndAMemoryBudgetAreReadAndChangedThroughJmx() throws Exception {
+        RateLimiter limiter = RateLimiter.of("jmx-rate", 10, java.time.Duration.ofSeconds(1));
+        MemoryBulkhead cache = MemoryBulkhead.builder("jmx-cache").budget(1000).build();
+        try (WatertightJmx.Registration rate = WatertightJmx.register(limiter);
+                WatertightJmx.Registration memory = WatertightJmx.register(cache)) {
+            assertThat(limiter.tryAcquire()).isTrue();
+            assertThat(cache.tryReserve(400)).isTrue();
+
+            assertThat(server.getAttribute(rate.name(), "PermitsPerPeriod")).isEqualTo(10);
+            assertThat(server.getAttribute(rate.name(), "Granted")).isEqualTo(1L);
+            server.invoke(rate.name(), "changeRate", new Object[] {20, 2000L}, new String[] {"int", "long"});
+            assertThat(limiter.stats().permitsPerPeriod()).isEqualTo(20);
+            assertThat(limiter.stats().period()).isEqualTo(java.time.Duration.ofSeconds(2));
+
+            assertThat(server.getAttribute(memory.name(), "Reserved")).isEqualTo(400L);
+            server.invoke(memory.name(), "resize", new Object[] {2000L}, new String[] {"long"});
+            assertThat(cache.budget()).isEqualTo(2000);
+            assertThat(server.getAttribute(memory.name(), "Parent")).isEqualTo("");
+        }
+    }
 }

@@ -1,0 +1,70 @@
+package dev.watertight.demo.storm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The storm's script: a steady mix of signups, reads and orders throughout, then a flood of
+ * reports, then a payment outage, then recovery.
+ *
+ * @param phases the phases, in order
+ */
+public record Timeline(List<Phase> phases) {
+
+    /** Copies the phases. */
+    public Timeline {
+        phases = List.copyOf(phases);
+        if (phases.isEmpty()) {
+            throw new IllegalArgumentException("a timeline needs at least one phase");
+        }
+    }
+
+    /**
+     * The standard storm, its four phases sharing the total time equally.
+     *
+     * @param total about a minute for the demo; a few seconds for tests
+     * @return the timeline
+     */
+    public static Timeline standard(Duration total) {
+        int quarter = (int) Math.max(1, total.toSeconds() / 4);
+        Map<Operation, Double> steady = Map.of(Operation.SIGNUP, 10.0, Operation.READ_USER, 30.0, Operation.ORDER, 10.0,
+                Operation.REPORT, 0.2);
+        Map<Operation, Double> flood = Map.of(Operation.SIGNUP, 10.0, Operation.READ_USER, 30.0, Operation.ORDER, 10.0,
+                Operation.REPORT, 25.0);
+        return new Timeline(List.of(
+                new Phase("calm", quarter, steady, 0, 0),
+                new Phase("reporting flood", quarter, flood, 0, 0),
+                new Phase("payment outage", quarter, steady, 3_000, 1.0),
+                new Phase("recovery", quarter, steady, 0, 0)));
+    }
+
+    /** The whole length, in seconds. */
+    public int seconds() {
+        return phases.stream().mapToInt(Phase::seconds).sum();
+    }
+
+    /** When the phase running at that second ends, in seconds from the start. */
+    public int phaseEnd(int second) {
+        int end = 0;
+        for (Phase phase : phases) {
+            end += phase.seconds();
+            if (second < end) {
+                return end;
+            }
+        }
+        return end;
+    }
+
+    /** The phase running at that second from the start. */
+    public Phase phaseAt(int second) {
+        int end = 0;
+        for (Phase phase : phases) {
+            end += phase.seconds();
+            if (second < end) {
+                return phase;
+            }
+        }
+        return phases.get(phases.size() - 1);
+    }
+}

@@ -424,7 +424,12 @@ public final class ShopService implements AutoCloseable {
 
     /** Waits until the answers of the requests served are written out (new ones get 503 from Jetty). */
     private void awaitAnswersSent() throws Exception {
-        answering.shutdown().get(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            answering.shutdown().get(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillWriting) {
+            // A sunk shared pool can hold thousands of requests; they are cut off, as a stop does.
+            LOG.warn("answers still being written after {}; stopping anyway", STOP_TIMEOUT);
+        }
     }
 
     /** The shop requests being served now. */

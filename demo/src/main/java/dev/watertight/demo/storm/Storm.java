@@ -90,7 +90,7 @@ public final class Storm {
         while (outstanding.get() > 0 && System.nanoTime() < waitUntil) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the last answers, bounded by the timeout
         }
-        target.stub("payment", 0, 0);
+        target.stub("payment", Timeline.PAYMENT_LATENCY_MS, 0);
         return result(mode, recorders, snapshots);
     }
 

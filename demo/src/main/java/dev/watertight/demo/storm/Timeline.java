@@ -11,6 +11,8 @@ import java.util.Map;
  * @param phases the phases, in order
  */
 public record Timeline(List<Phase> phases) {
+    /** The payment dependency's latency when it is well: the seed's 100 ms. */
+    public static final int PAYMENT_LATENCY_MS = 100;
 
     /** Copies the phases. */
     public Timeline {
@@ -33,10 +35,10 @@ public record Timeline(List<Phase> phases) {
         Map<Operation, Double> flood = Map.of(Operation.SIGNUP, 10.0, Operation.READ_USER, 30.0, Operation.ORDER, 10.0,
                 Operation.REPORT, 25.0);
         return new Timeline(List.of(
-                new Phase("calm", quarter, steady, 0, 0),
-                new Phase("reporting flood", quarter, flood, 0, 0),
+                new Phase("calm", quarter, steady, PAYMENT_LATENCY_MS, 0),
+                new Phase("reporting flood", quarter, flood, PAYMENT_LATENCY_MS, 0),
                 new Phase("payment outage", quarter, steady, 3_000, 1.0),
-                new Phase("recovery", quarter, steady, 0, 0)));
+                new Phase("recovery", quarter, steady, PAYMENT_LATENCY_MS, 0)));
     }
 
     /** The whole length, in seconds. */

@@ -95,7 +95,7 @@ class StormTest {
                 .as("orders are refused while the payment stub fails").isPositive();
         assertThat(run.in("calm", Operation.ORDER).rejected()).isZero();
         assertThat(run.in("reporting flood", Operation.REPORT).failed()).isGreaterThan(15);
-        assertThat(stubs.get("payment")).as("the stub is restored at the end").contains("\"latencyMs\":0");
+        assertThat(stubs.get("payment")).as("the stub is restored at the end").contains("\"latencyMs\":100,\"failureRate\":0.000");
         assertThat(run.snapshots()).hasSize(4).allMatch(snapshot -> snapshot.contains("order-ops"));
         assertThat(run.seconds().get(Operation.READ_USER)).hasSize(4);
 

@@ -1,84 +1,100 @@
 package dev.watertight.demo.dashboard;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.BitSet;
 
 /**
- * Writes one JSON document by hand (RFC 8259), putting the commas where they belong, so that the
- * snapshot needs no JSON library. Strings are escaped completely: quotes, backslashes, every
- * control character, and U+2028 and U+2029 so the text may also sit inside a script. Numbers that
- * JSON cannot hold (NaN, the infinities) are written as {@code null}.
+ * Writes one JSON document with Jackson's streaming generator, in a fluent style that keeps the
+ * snapshot's shape readable. Beyond what Jackson escapes, U+2028 and U+2029 are escaped too, so
+ * the text may also sit inside a script. Numbers that JSON cannot hold (NaN, the infinities) are
+ * written as {@code null}.
  *
  * <p>Not thread-safe: one writer per document.
  */
 final class JsonText {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final CharacterEscapes SCRIPT_SAFE = new CharacterEscapes() {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
 
-    private final StringBuilder out = new StringBuilder(4096);
-    // Bit d is set once the container open at depth d holds a value: the next one needs a comma.
-    private final BitSet filled = new BitSet();
-    private int depth;
-    private boolean afterName;
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 ? new SerializedString("\\u2028") : ch == 0x2029 ? new SerializedString("\\u2029") : null;
+        }
+    };
+
+    private final StringWriter out = new StringWriter(4096);
+    private final JsonGenerator json;
+
+    JsonText() {
+        try {
+            json = FACTORY.createGenerator(out);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        json.setCharacterEscapes(SCRIPT_SAFE);
+    }
+
+    /** One step of the generator; a StringWriter never fails. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private JsonText write(Step step) {
+        try {
+            step.run();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return this;
+    }
 
     JsonText beginObject() {
-        beforeValue();
-        out.append('{');
-        filled.clear(++depth);
-        return this;
+        return write(json::writeStartObject);
     }
 
     JsonText endObject() {
-        depth--;
-        out.append('}');
-        return this;
+        return write(json::writeEndObject);
     }
 
     JsonText beginArray() {
-        beforeValue();
-        out.append('[');
-        filled.clear(++depth);
-        return this;
+        return write(json::writeStartArray);
     }
 
     JsonText endArray() {
-        depth--;
-        out.append(']');
-        return this;
+        return write(json::writeEndArray);
     }
 
     /** Starts a member of the object being written; the next value is its value. */
     JsonText name(String name) {
-        beforeValue();
-        quote(name);
-        out.append(':');
-        afterName = true;
-        return this;
+        return write(() -> json.writeFieldName(name));
     }
 
     JsonText value(String value) {
-        beforeValue();
-        if (value == null) {
-            out.append("null");
-        } else {
-            quote(value);
-        }
-        return this;
+        return write(() -> json.writeString(value)); // null is written as null
     }
 
     JsonText value(long value) {
-        beforeValue();
-        out.append(value);
-        return this;
+        return write(() -> json.writeNumber(value));
     }
 
     JsonText value(Double value) {
-        beforeValue();
         if (value == null || value.isNaN() || value.isInfinite()) {
-            out.append("null");
-        } else {
-            out.append(value.doubleValue()); // digits, '.', 'E': all valid JSON
+            return nullValue();
         }
-        return this;
+        return write(() -> json.writeNumber(value.doubleValue()));
     }
 
     /** A duration as milliseconds with a fraction, or null. */
@@ -91,16 +107,12 @@ final class JsonText {
     }
 
     JsonText nullValue() {
-        beforeValue();
-        out.append("null");
-        return this;
+        return write(json::writeNull);
     }
 
     /** A value that is already JSON text, written as it is. */
-    JsonText raw(String json) {
-        beforeValue();
-        out.append(json);
-        return this;
+    JsonText raw(String text) {
+        return write(() -> json.writeRawValue(text));
     }
 
     JsonText field(String name, String value) {
@@ -123,42 +135,10 @@ final class JsonText {
         return name(name).millis(value);
     }
 
+    /** The document written so far. */
     @Override
     public String toString() {
+        write(json::flush);
         return out.toString();
-    }
-
-    private void beforeValue() {
-        if (afterName) {
-            afterName = false; // a member's value follows its name without a comma
-            return;
-        }
-        if (depth > 0 && filled.get(depth)) {
-            out.append(',');
-        }
-        filled.set(depth);
-    }
-
-    private void quote(String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        out.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
-                                .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

@@ -166,7 +166,7 @@ class SnapshotJsonTest {
         String text = "line\nbreak\ttab\r\u0001\u001f\b\f\"\\";
         String json = new JsonText().beginObject().field("text", text).endObject().toString();
 
-        assertThat(json).isEqualTo("{\"text\":\"line\\nbreak\\ttab\\r\\u0001\\u001f\\u0008\\u000c\\\"\\\\\"}");
+        assertThat(json).isEqualTo("{\"text\":\"line\\nbreak\\ttab\\r\\u0001\\u001F\\b\\f\\\"\\\\\"}");
         assertThat(parse(json)).containsEntry("text", text);
     }
 

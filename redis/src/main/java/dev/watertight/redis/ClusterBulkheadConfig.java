@@ -23,6 +23,8 @@ import java.util.List;
  *     Redis does not answer, and the fallback policy is in force from then on
  * @param probeInterval how often, while Redis is unavailable, it is asked again; also the slowest
  *     a waiting caller re-checks Redis when no release was announced
+ * @param replySpin how long a caller watches for Redis's reply before it parks; zero to park at
+ *     once
  * @param fallback what to do while Redis is unavailable
  * @param expectedInstances how many processes share the compartment; under
  *     {@link FallbackPolicy#FALLBACK_LOCAL} each admits {@code maxConcurrent / expectedInstances}
@@ -41,6 +43,7 @@ public record ClusterBulkheadConfig(
         Duration maxWait,
         Duration redisTimeout,
         Duration probeInterval,
+        Duration replySpin,
         FallbackPolicy fallback,
         int expectedInstances,
         List<ClusterListener> listeners,
@@ -55,6 +58,10 @@ public record ClusterBulkheadConfig(
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(10);
     /** Longest Redis timeout and probe interval. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
+    /** Default reply spin: longer than a loopback or same-rack script round trip. */
+    public static final Duration DEFAULT_REPLY_SPIN = Duration.ofNanos(100_000);
+    /** Longest reply spin: beyond it parking costs less than spinning. */
+    public static final Duration MAX_REPLY_SPIN = Duration.ofMillis(1);
 
     /** Checks every setting, and that a lease outlives the interval between its renewals. */
     public ClusterBulkheadConfig {
@@ -67,6 +74,7 @@ public record ClusterBulkheadConfig(
         Check.between("maxWait", maxWait, Duration.ZERO, MAX_DURATION);
         Check.between("redisTimeout", redisTimeout, MIN_TIMEOUT, MAX_TIMEOUT);
         Check.between("probeInterval", probeInterval, MIN_TIMEOUT, MAX_TIMEOUT);
+        Check.between("replySpin", replySpin, Duration.ZERO, MAX_REPLY_SPIN);
         Check.notNull("fallback", fallback);
         Check.atLeast("expectedInstances", expectedInstances, 1);
         Check.notNull("clock", clock);

@@ -15,6 +15,8 @@ import java.util.List;
  * @param burst how many permits may be spent at once after an idle time
  * @param redisTimeout the connect and command timeout
  * @param probeInterval how often an unavailable Redis is asked again
+ * @param replySpin how long a caller watches for Redis's reply before it parks; zero to park at
+ *     once
  * @param fallback what to do while Redis is unavailable
  * @param expectedInstances how many processes share the rate; under
  *     {@link FallbackPolicy#FALLBACK_LOCAL} each allows {@code permitsPerPeriod / expectedInstances}
@@ -31,6 +33,7 @@ public record ClusterRateLimiterConfig(
         int burst,
         Duration redisTimeout,
         Duration probeInterval,
+        Duration replySpin,
         FallbackPolicy fallback,
         int expectedInstances,
         List<ClusterListener> listeners,
@@ -52,6 +55,7 @@ public record ClusterRateLimiterConfig(
         Check.between("redisTimeout", redisTimeout, ClusterBulkheadConfig.MIN_TIMEOUT, ClusterBulkheadConfig.MAX_TIMEOUT);
         Check.between("probeInterval", probeInterval, ClusterBulkheadConfig.MIN_TIMEOUT,
                 ClusterBulkheadConfig.MAX_TIMEOUT);
+        Check.between("replySpin", replySpin, Duration.ZERO, ClusterBulkheadConfig.MAX_REPLY_SPIN);
         Check.notNull("fallback", fallback);
         Check.atLeast("expectedInstances", expectedInstances, 1);
         listeners = List.copyOf(Check.notNull("listeners", listeners));

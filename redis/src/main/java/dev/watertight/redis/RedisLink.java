@@ -78,6 +78,7 @@ final class RedisLink implements AutoCloseable {
     private final Events events;
     private final RedisClient client;
     private final long timeoutNanos;
+    private final long replySpinNanos;
     private final RoundTrips roundTrips = new RoundTrips();
     private final AtomicReference<String> unavailable = new AtomicReference<>();
     private final AtomicLong switches = new AtomicLong();
@@ -87,11 +88,12 @@ final class RedisLink implements AutoCloseable {
     private volatile boolean closed;
 
     RedisLink(String compartment, RedisEndpoint endpoint, Duration timeout, Duration probeInterval,
-            ScheduledExecutorService scheduler, String channel, Events events) {
+            Duration replySpin, ScheduledExecutorService scheduler, String channel, Events events) {
         this.compartment = compartment;
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
+        this.replySpinNanos = replySpin.toNanos();
         this.probeInterval = probeInterval;
         this.scheduler = scheduler;
         this.channel = channel;
@@ -186,12 +188,13 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * Waits for a reply up to the timeout. (Lettuce's synchronous API does the same through a
-     * reflective proxy, which costs more than the wait on loopback.)
+     * Waits for a reply up to the timeout, watching it for {@code replySpin} before parking (see
+     * {@link ReplyWait}). (Lettuce's synchronous API waits through a reflective proxy, which costs
+     * more than the wait on loopback.)
      */
     private <T> T awaitReply(RedisFuture<T> reply) {
         try {
-            return reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return ReplyWait.get(reply, replySpinNanos, timeoutNanos);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;

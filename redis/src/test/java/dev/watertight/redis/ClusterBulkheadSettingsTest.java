@@ -35,6 +35,10 @@ class ClusterBulkheadSettingsTest {
                 .hasMessage("maxWait must be between PT0S and PT24H, was PT-0.001S");
         assertThatThrownBy(() -> ClusterBulkhead.builder("x").redisTimeout(null))
                 .hasMessage("redisTimeout must be between PT0.01S and PT1M, was null");
+        assertThatThrownBy(() -> ClusterBulkhead.builder("x").replySpin(Duration.ofMillis(2)))
+                .hasMessage("replySpin must be between PT0S and PT0.001S, was PT0.002S");
+        assertThatThrownBy(() -> ClusterRateLimiter.builder("x").replySpin(Duration.ofNanos(-1)))
+                .hasMessage("replySpin must be between PT0S and PT0.001S, was PT-0.000000001S");
         assertThatThrownBy(() -> ClusterBulkhead.builder("x").expectedInstances(0))
                 .hasMessage("expectedInstances must be between 1 and 2147483647, was 0");
         assertThatThrownBy(() -> ClusterBulkhead.builder("a{b}"))

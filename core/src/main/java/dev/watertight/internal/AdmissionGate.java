@@ -23,16 +23,20 @@ import java.lang.invoke.VarHandle;
  * starting), not when its future completed, so a task that ignores a timeout keeps its place.
  *
  * <h2>Resizing</h2>
- * The two bounds live in volatile fields beside the word, written only by {@link #resize} (which
- * callers serialize). A CAS that read a bound checks it against the word it read before: resize
- * writes the bounds and then bumps the generation in the word, so a CAS that saw an old bound
- * fails on the changed word and retries against the new one. (The reader reads the word, then
- * the bound; if the bound it read is stale, the bump came after that read and before its CAS.)
- * So after {@code resize} returns no admission or start is decided against the old bounds.
- * Lowering a bound takes nothing back: {@code inside} or {@code running} may stay above it,
- * and new admissions or starts are refused until they are below it again. The generation has
- * 13 bits and wraps; a CAS would be fooled only by exactly 8192 resizes between one reader's
- * two reads.
+ * The two bounds are packed into one long ({@code bound | runLimit << 32}) held in one of two
+ * volatile slots; the generation's lowest bit says which slot is in force. {@link #resize}
+ * (which callers serialize) writes the new bounds into the slot not in force, then bumps the
+ * generation with a CAS on the word: that one CAS changes the bounds in force, so every
+ * decision is taken against the bounds of the generation in the word it read, and both bounds
+ * change at one instant (a caller cannot see the new bound on one call and the old run limit on
+ * its next). A caller that read the word, then the bounds, then succeeds in its CAS saw no bump
+ * in between, so the bounds it read were in force at its CAS; a refusal is confirmed the same
+ * way, by reading the word again and finding it unchanged (otherwise a stale word could be
+ * judged against bounds that were never in force with it, and refuse a call that at no instant
+ * was over a bound). Lowering a bound takes nothing back: {@code inside} or {@code running} may
+ * stay above it, and new admissions or starts are refused until they are below it again. The
+ * generation has 13 bits and wraps; a CAS would be fooled only by exactly 8192 resizes between
+ * one caller's two reads.
  *
  * <h2>Memory ordering</h2>
  * The word is volatile and changed only by CAS or atomic add, so every change is totally ordered
@@ -67,8 +71,10 @@ public final class AdmissionGate {
         }
     }
 
-    private volatile long bound;
-    private volatile int runLimit;
+    /** The bounds of even generations, packed ({@link #pack}). */
+    private volatile long limitsEven;
+    /** The bounds of odd generations, packed. */
+    private volatile long limitsOdd;
     private volatile long state;
 
     /**
@@ -79,8 +85,24 @@ public final class AdmissionGate {
      */
     public AdmissionGate(long bound, int runLimit) {
         checkBounds(bound, runLimit);
-        this.bound = bound;
-        this.runLimit = runLimit;
+        this.limitsEven = pack(bound, runLimit); // generation 0 is even
+    }
+
+    private static long pack(long bound, int runLimit) {
+        return bound | (long) runLimit << 32;
+    }
+
+    private static long boundOf(long limits) {
+        return limits & INSIDE_MASK;
+    }
+
+    private static int runLimitOf(long limits) {
+        return (int) (limits >>> 32);
+    }
+
+    /** The bounds in force while the word is {@code word}: the slot its generation selects. */
+    private long limitsOf(long word) {
+        return (word & GENERATION_ONE) == 0 ? limitsEven : limitsOdd;
     }
 
     private static void checkBounds(long bound, int runLimit) {
@@ -101,8 +123,11 @@ public final class AdmissionGate {
                 return CLOSED;
             }
             long inside = current & INSIDE_MASK;
-            if (inside >= bound) { // read after the word: see "Resizing"
-                return FULL;
+            if (inside >= boundOf(limitsOf(current))) { // read after the word: see "Resizing"
+                if (state == current) {
+                    return FULL;
+                }
+                continue;
             }
             if (STATE.compareAndSet(this, current, current + 1)) {
                 return inside + 1;
@@ -118,8 +143,11 @@ public final class AdmissionGate {
     public boolean tryStart() {
         for (;;) {
             long current = state;
-            if (((current & RUNNING_MASK) >>> RUNNING_SHIFT) >= runLimit) { // read after the word
-                return false;
+            if (((current & RUNNING_MASK) >>> RUNNING_SHIFT) >= runLimitOf(limitsOf(current))) {
+                if (state == current) { // confirmed: see "Resizing"
+                    return false;
+                }
+                continue;
             }
             if (STATE.compareAndSet(this, current, current + RUNNING_ONE)) {
                 return true;
@@ -164,12 +192,18 @@ public final class AdmissionGate {
      */
     public void resize(long newBound, int newRunLimit) {
         checkBounds(newBound, newRunLimit);
-        bound = newBound;
-        runLimit = newRunLimit;
-        for (;;) { // bump the generation, so that a CAS that read the old bounds fails
+        long limits = pack(newBound, newRunLimit);
+        for (;;) {
             long current = state;
-            long next = (current & ~GENERATION_MASK) | ((current + GENERATION_ONE) & GENERATION_MASK);
-            if (STATE.compareAndSet(this, current, next)) {
+            long nextGeneration = (current + GENERATION_ONE) & GENERATION_MASK;
+            // The slot of the next generation is not in force: nobody decides against it until
+            // the CAS below makes it so (resizes are serialized, so nobody else bumps meanwhile).
+            if ((nextGeneration & GENERATION_ONE) == 0) {
+                limitsEven = limits;
+            } else {
+                limitsOdd = limits;
+            }
+            if (STATE.compareAndSet(this, current, (current & ~GENERATION_MASK) | nextGeneration)) {
                 return;
             }
         }
@@ -229,18 +263,19 @@ public final class AdmissionGate {
 
     /** The most tasks that may be inside at once. */
     public long bound() {
-        return bound;
+        return boundOf(limitsOf(state));
     }
 
     /** The most tasks that may run at once. */
     public int runLimit() {
-        return runLimit;
+        return runLimitOf(limitsOf(state));
     }
 
     @Override
     public String toString() {
         long current = state;
-        return "AdmissionGate[" + insideOf(current) + "/" + bound + ", running " + runningOf(current)
-                + "/" + runLimit + ((current & CLOSED_BIT) != 0 ? ", closed]" : "]");
+        long limits = limitsOf(current);
+        return "AdmissionGate[" + insideOf(current) + "/" + boundOf(limits) + ", running " + runningOf(current)
+                + "/" + runLimitOf(limits) + ((current & CLOSED_BIT) != 0 ? ", closed]" : "]");
     }
 }

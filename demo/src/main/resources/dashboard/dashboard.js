@@ -3,6 +3,7 @@
 // webjar). Every part of the snapshot may be missing or null: what is absent is shown as "—".
 // Text from the server is only ever set as textContent, never parsed as HTML.
 // Each element that shows a number also carries it, exact, in a data-* attribute, for tests.
+// The snapshot is the document dev.watertight.demo.Snapshots writes (durations as "...Ms").
 (function () {
   'use strict';
 
@@ -200,14 +201,16 @@
 
     const cpu = compartment.cpu && typeof compartment.cpu === 'object' ? compartment.cpu : null;
     const resources = compartment.resources && typeof compartment.resources === 'object' ? compartment.resources : null;
-    const cpuMillis = resources && isNumber(resources.cpuTimeMillis) ? resources.cpuTimeMillis
-        : (cpu && isNumber(cpu.cpuTimeMillis) ? cpu.cpuTimeMillis : null);
+    const cpuMillis = resources && isNumber(resources.cpuTimeMs) ? resources.cpuTimeMs
+        : (cpu && isNumber(cpu.cpuTimeMs) ? cpu.cpuTimeMs : null);
     let cpuText = cpuMillis !== null ? 'CPU ' + millis(cpuMillis) : '';
     if (cpu && isNumber(cpu.cores)) cpuText += (cpuText ? ' of ' : 'CPU budget ') + cpu.cores + ' cores';
     if (cpu && isNumber(cpu.refused) && cpu.refused > 0) cpuText += ' · refused ' + count(cpu.refused);
     fields.cpu.textContent = cpuText;
     setData(element, 'cpuMillis', cpuMillis);
-    const allocated = resources && isNumber(resources.allocatedBytes) ? resources.allocatedBytes : null;
+    // -1 bytes: allocation is not measured.
+    const allocated = resources && isNumber(resources.allocatedBytes) && resources.allocatedBytes >= 0
+        ? resources.allocatedBytes : null;
     fields.memory.textContent = allocated !== null ? 'allocated ' + bytes(allocated) : '';
     setData(element, 'allocatedBytes', allocated);
 
@@ -281,7 +284,7 @@
         show(cell, c[key]);
         row.append(cell);
       }
-      row.append(el('td', null, millis(c.acquireWaitP99Millis)));
+      row.append(el('td', null, millis(c.acquireWaitP99Ms)));
       return row;
     }));
   }

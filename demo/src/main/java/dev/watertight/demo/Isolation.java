@@ -1,13 +1,6 @@
 package dev.watertight.demo;
 
-import dev.watertight.CompartmentEvent;
-import dev.watertight.CompartmentStats;
-import dev.watertight.HealthReport;
-import dev.watertight.MemoryBulkheadStats;
-import dev.watertight.caffeine.BudgetedCacheStats;
-import dev.watertight.jdbc.ConnectionCompartmentStats;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 
@@ -17,9 +10,10 @@ import javax.sql.DataSource;
  * Names are the compartments' of {@code watertight-demo.yaml}: work {@code user-ops},
  * {@code order-ops}, {@code reporting}; dependencies {@code payment}, {@code email},
  * {@code analytics}; database roles {@code read}, {@code write}, {@code analytics}; caches
- * {@code user-cache}, {@code session-cache}, {@code static-cache}. Thread-safe.
+ * {@code user-cache}, {@code session-cache}, {@code static-cache}. What it shows of itself is its
+ * {@link IsolationView} side. Thread-safe.
  */
-interface Isolation extends AutoCloseable {
+interface Isolation extends IsolationView, AutoCloseable {
 
     /** Runs a request's work on the pool for its kind, and waits for it. */
     <T> T work(String kind, Callable<T> task) throws Exception;
@@ -38,24 +32,6 @@ interface Isolation extends AutoCloseable {
      * is refused at once. Returns when every piece of work has ended.
      */
     void stopAdmitting();
-
-    /** Snapshots of the work pools and dependency guards, as compartments. */
-    List<CompartmentStats> compartments();
-
-    /** Snapshots of the database pools, as connection compartments. */
-    List<ConnectionCompartmentStats> connections();
-
-    /** The memory budgets (none in a shared service). */
-    List<MemoryBulkheadStats> memory();
-
-    /** The caches with budgets (none in a shared service). */
-    List<BudgetedCacheStats> caches();
-
-    /** The health report, or null when nothing watches health. */
-    HealthReport health();
-
-    /** Recent rare events: rejections, timeouts, breaker state changes (none in a shared service). */
-    List<CompartmentEvent> events();
 
     /** Publishes what there is to publish to a meter registry. */
     void bindMetrics(MeterRegistry registry);

@@ -2,6 +2,7 @@ package dev.watertight.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watertight.BulkheadStats;
@@ -12,31 +13,32 @@ import dev.watertight.CompartmentStats;
 import dev.watertight.HealthReport;
 import dev.watertight.MemoryBulkheadStats;
 import dev.watertight.RateLimiterStats;
-import dev.watertight.RetryStats;
 import dev.watertight.ThreadPoolStats;
-import dev.watertight.TimeoutStats;
 import dev.watertight.caffeine.BudgetedCacheStats;
 import dev.watertight.jdbc.ConnectionCompartmentStats;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * One JSON document with everything the service's isolation shows at an instant: what
- * {@code GET /api/snapshot} serves, and what the dashboard and the storm read. Both builds give
- * the same shape: a shared service shows its one pool as the compartment {@code shared-pool} and
- * its one database pool as the connection compartment {@code shared-db}, with no memory budgets,
- * caches, health or events.
+ * One JSON document with everything a service's isolation shows at an instant: what
+ * {@code GET /api/snapshot} serves, what the dashboard ({@code /dashboard}, fed by
+ * {@code /api/events}) shows, and what the storm reads. It is the only writer of that document.
+ * Both builds of the shop give the same shape: a shared service shows its one pool as the
+ * compartment {@code shared-pool} and its one database pool as the connection compartment
+ * {@code shared-db}, with no memory budgets, caches, health or events.
  *
  * <pre>{@code
  * {"at":"2026-01-01T12:00:00Z", "mode":"compartments",
  *  "compartments":[{"name":"order-ops", "limit":10, "inUse":2, "queued":0, "queueCapacity":50,
- *                   "succeeded":120, "failed":3, "rejected":0, "timedOut":0,
+ *                   "succeeded":120, "failed":3, "timedOut":0, "rejected":0,
  *                   "breaker":null, "health":{"health":"HEALTHY","since":"...","reasons":[]},
  *                   "threadPool":{...}, "bulkhead":null, "circuitBreaker":null, "rateLimiter":null,
- *                   "timeout":null, "retry":null}, ...],
+ *                   "timeout":null, "retry":null, "cpu":null, "resources":null}, ...],
  *  "connections":[{"name":"read", "pool":"app-db", "limit":10, "reserved":0, "inUse":1, "waiting":0,
  *                  "acquired":40, "acquireTimeouts":0, "connectionErrors":0, "acquireWaitP99Ms":0.0}, ...],
  *  "memory":[{"name":"user-cache", "parent":null, "budget":104857600, "reserved":2048, "peak":4096,
@@ -52,30 +54,47 @@ import java.util.Map;
  * {@code queued} and {@code queueCapacity} are its thread pool's, else its bulkhead's (0 when it
  * has neither); {@code rejected} adds every guard's refusals; {@code breaker} is its breaker's
  * state or null; {@code health} is the monitor's verdict or null. The guard objects hold each
- * guard's own stats record, field for field (durations in milliseconds), or null. Events are the
- * latest {@value #EVENTS} at most, oldest first. Thread-safe; each call takes a fresh snapshot.
+ * guard's own stats record, field for field, or null: {@code threadPool}, {@code bulkhead},
+ * {@code circuitBreaker}, {@code rateLimiter}, {@code timeout}, {@code retry}, {@code cpu} (its
+ * {@link dev.watertight.CpuBudgetStats}) and {@code resources} (its
+ * {@link dev.watertight.ResourceStats}, where {@code allocatedBytes} is -1 when not measured).
+ * A duration {@code x} is written as {@code xMs}, in milliseconds with a fraction. Events are
+ * the latest {@value #EVENTS} at most, oldest first. The text escapes U+2028 and U+2029 as well,
+ * so it can be inlined in a script (the storm's report does). The tests' file
+ * {@code dashboard/sample-snapshot.json} shows every field, and is checked against what this
+ * class writes. Thread-safe if its view is; each call takes a fresh snapshot.
  */
 public final class Snapshots {
     /** The most events a snapshot lists. */
     public static final int EVENTS = 50;
 
     private final ObjectMapper json;
+    private final ObjectWriter text;
     private final Mode mode;
-    private final Isolation isolation;
+    private final IsolationView isolation;
     private final Map<String, DependencyStub> stubs;
 
-    Snapshots(ObjectMapper json, Mode mode, Isolation isolation, Map<String, DependencyStub> stubs) {
-        this.json = json;
-        this.mode = mode;
-        this.isolation = isolation;
-        this.stubs = stubs;
+    /**
+     * The snapshots of a service.
+     *
+     * @param json builds the tree
+     * @param mode what the service runs as, written as {@code mode}
+     * @param isolation what the snapshots read, at each call
+     * @param stubs the dependency stubs to list, by name (may be empty), read at each call
+     */
+    public Snapshots(ObjectMapper json, Mode mode, IsolationView isolation, Map<String, DependencyStub> stubs) {
+        this.json = Objects.requireNonNull(json, "json must not be null");
+        this.text = json.writer().with(ScriptSafeEscapes.INSTANCE);
+        this.mode = Objects.requireNonNull(mode, "mode must not be null");
+        this.isolation = Objects.requireNonNull(isolation, "isolation must not be null");
+        this.stubs = Objects.requireNonNull(stubs, "stubs must not be null");
     }
 
     /** A fresh snapshot, as a JSON tree the caller may change. */
     public ObjectNode tree() {
         ObjectNode root = json.createObjectNode();
         root.put("at", Instant.now().toString());
-        root.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        root.put("mode", mode.name().toLowerCase(Locale.ROOT));
         HealthReport health = isolation.health();
         ArrayNode compartments = root.putArray("compartments");
         for (CompartmentStats stats : isolation.compartments()) {
@@ -108,7 +127,7 @@ public final class Snapshots {
     /** A fresh snapshot as JSON text, on one line. */
     public String json() {
         try {
-            return json.writeValueAsString(tree());
+            return text.writeValueAsString(tree());
         } catch (JsonProcessingException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -159,6 +178,8 @@ public final class Snapshots {
         node.set("rateLimiter", record(limiter));
         node.set("timeout", record(stats.timeout()));
         node.set("retry", record(stats.retry()));
+        node.set("cpu", record(stats.cpuBudget()));
+        node.set("resources", record(stats.resources()));
         return node;
     }
 
@@ -175,10 +196,11 @@ public final class Snapshots {
             } catch (ReflectiveOperationException unreadable) {
                 throw new IllegalStateException("cannot read " + component, unreadable);
             }
-            String name = component.getName();
+            // A duration keeps its "Ms" name when it is null, so a field's name never depends on its value.
+            String name = component.getName() + (component.getType() == Duration.class ? "Ms" : "");
             switch (value) {
                 case null -> node.putNull(name);
-                case Duration duration -> node.put(name + "Ms", duration.toNanos() / 1e6);
+                case Duration duration -> node.put(name, duration.toNanos() / 1e6);
                 case Integer number -> node.put(name, number);
                 case Long number -> node.put(name, number);
                 case Double number -> node.put(name, number);

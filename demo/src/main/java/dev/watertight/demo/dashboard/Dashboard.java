@@ -22,8 +22,12 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/snapshot}: the snapshot document itself, as {@code application/json}.</li>
  * </ul>
  *
+ * <p>The document it shows is the one {@link dev.watertight.demo.Snapshots} writes; the shop
+ * mounts it so:
+ *
  * <pre>{@code
- * Dashboard dashboard = Dashboard.of(SnapshotJson.builder(registry).healthMonitor(monitor).build());
+ * Snapshots snapshots = new Snapshots(new ObjectMapper(), Mode.COMPARTMENTS, isolation, stubs);
+ * Dashboard dashboard = Dashboard.of(snapshots::json);
  * Javalin app = Javalin.create(config -> {
  *     dashboard.accept(config);
  *     config.routes.get("/users/{id}", ...);
@@ -55,8 +59,9 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     /**
      * A dashboard that sends a snapshot every second.
      *
-     * @param snapshot gives the current snapshot document (see {@link SnapshotJson}), each time it
-     *     is asked; called from the events thread and from request threads
+     * @param snapshot gives the current snapshot document (as
+     *     {@link dev.watertight.demo.Snapshots#json()} writes it), each time it is asked; called
+     *     from the events thread and from request threads
      * @return the dashboard, not yet mounted
      * @throws IllegalStateException if the page's resources or the uPlot webjar are missing
      */

@@ -37,8 +37,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
- * over a real registry: the page lists every compartment, shows the numbers of
- * {@code /api/snapshot}, draws its charts, and comes back after the stream drops. Leaves a
+ * over a real registry and the document the shop serves ({@link dev.watertight.demo.Snapshots}):
+ * the page lists every compartment, shows the numbers of {@code /api/snapshot}, draws its charts,
+ * and comes back after the stream drops. Leaves a
  * screenshot at {@code target/dashboard.png}. Skipped only when {@code /usr/bin/chromium} is absent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -135,10 +136,35 @@ class DashboardBrowserTest {
 
     @Test
     @Order(3)
+    @SuppressWarnings("unchecked")
+    void showsTheCpuAndTheBytesACompartmentUsed() {
+        Map<String, Object> payments = ((List<Map<String, Object>>) fetchSnapshot().get("compartments")).stream()
+                .filter(compartment -> "payments \"EU\"".equals(compartment.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> cpu = (Map<String, Object>) payments.get("cpu");
+        Map<String, Object> resources = (Map<String, Object>) payments.get("resources");
+        assertThat(((Number) cpu.get("cores")).doubleValue()).as("the payments compartment's CPU budget").isEqualTo(2.0);
+        double cpuMillis = ((Number) resources.get("cpuTimeMs")).doubleValue();
+        long allocated = ((Number) resources.get("allocatedBytes")).longValue();
+        WebElement card = card("payments \"EU\"");
+        waitUntil("payments shows its CPU", () -> card.getDomAttribute("data-cpu-millis") != null);
+
+        assertThat(Double.parseDouble(card.getDomAttribute("data-cpu-millis"))).isEqualTo(cpuMillis);
+        assertThat(Long.parseLong(card.getDomAttribute("data-allocated-bytes"))).isEqualTo(allocated).isNotNegative();
+        List<WebElement> lines = card.findElements(By.cssSelector(".line")); // the guards, then the resources
+        assertThat(lines.get(1).getText()).startsWith("CPU ").contains(" of 2 cores", "allocated ");
+        // user-ops is not metered: no CPU or allocation line at all.
+        assertThat(card("user-ops").getDomAttribute("data-cpu-millis")).isNull();
+    }
+
+    @Test
+    @Order(4)
     void showsConnectionCompartmentsMemoryBudgetsAndEvents() {
         waitUntilEqual("the connection compartments' numbers", () -> expectedRows(fetchSnapshot(), "connections",
                 List.of("limit", "reserved", "inUse", "waiting", "acquired", "acquireTimeouts", "connectionErrors")),
                 () -> shownRows("tr[data-connection]", "connection"));
+        // The acquire wait's p99 is only shown as text: 250 ms in the sample's analytics row.
+        assertThat(browser.executeScript("return document.querySelector(\"tr[data-connection='analytics'] td:last-child\").textContent;"))
+                .isEqualTo("250 ms");
         waitUntilEqual("the memory budgets' numbers", () -> expectedRows(fetchSnapshot(), "memory", List.of("budget", "reserved")),
                 () -> shownRows("tr[data-memory]", "memory"));
         // Rows are rebuilt at each snapshot: read them in one script rather than through elements.
@@ -153,7 +179,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void drawsAChartOfTheLastMinuteForEveryCompartment() throws Exception {
         // user-ops fills up and rejects calls for a few snapshots, so its chart has something to show.
         int[][] rounds = {{0, 0}, {1, 0}, {2, 3}, {2, 8}, {1, 0}, {2, 5}, {0, 0}, {1, 0}};
@@ -181,7 +207,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void reconnectsWhenTheStreamDropsEvenIfTheBrowserGaveUp() {
         waitUntil("the stream is live", () -> "live".equals(connection()));
 
@@ -215,7 +241,7 @@ class DashboardBrowserTest {
         if (dashboard != null) {
             dashboard.close();
         }
-        dashboard = Dashboard.of(sample.snapshot(), INTERVAL);
+        dashboard = Dashboard.of(sample.snapshot()::json, INTERVAL);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             dashboard.accept(config);

@@ -2,31 +2,45 @@ package dev.watertight.demo.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watertight.Bulkhead;
 import dev.watertight.BulkheadFullException;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.CircuitBreakerOpenException;
 import dev.watertight.Compartment;
+import dev.watertight.CompartmentEvent;
 import dev.watertight.CompartmentRegistry;
+import dev.watertight.CompartmentStats;
+import dev.watertight.CpuBudget;
 import dev.watertight.HealthMonitor;
+import dev.watertight.HealthReport;
 import dev.watertight.MemoryBulkhead;
+import dev.watertight.MemoryBulkheadStats;
 import dev.watertight.MemoryReservation;
+import dev.watertight.ResourceMeter;
 import dev.watertight.ThreadPoolBulkhead;
+import dev.watertight.caffeine.BudgetedCacheStats;
+import dev.watertight.demo.IsolationView;
+import dev.watertight.demo.Mode;
+import dev.watertight.demo.Snapshots;
 import dev.watertight.jdbc.ConnectionCompartmentStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * A real registry with a little history, for the dashboard's tests: a bulkhead compartment that
  * rejected a call and still holds one permit, a thread-pool compartment whose pool rejected a
- * task and whose breaker opened, a quiet bulkhead compartment with a closed breaker, a memory
- * budget partly reserved, connection compartments, and a health monitor sampled once. Once built,
- * nothing moves: every snapshot shows the same numbers (until {@link #close()}).
+ * task and whose breaker opened, a quiet bulkhead compartment with a closed breaker, a CPU budget
+ * and a resource meter, a memory budget partly reserved, connection compartments, and a health
+ * monitor sampled once. Once built, nothing moves: every snapshot shows the same numbers (until
+ * {@link #close()}). It is the view {@link #snapshot()} reads, as the shop's isolation is the
+ * view of the shop's snapshots.
  */
-final class SampleCompartments implements AutoCloseable {
+final class SampleCompartments implements IsolationView, AutoCloseable {
     static final long MIB = 1024 * 1024;
 
     final CompartmentRegistry registry = CompartmentRegistry.create();
@@ -49,6 +63,8 @@ final class SampleCompartments implements AutoCloseable {
                         .listener(registry.listener()).build())
                 .build());
         payments = registry.register(Compartment.builder("payments \"EU\"") // a name that needs escaping
+                .cpuBudget(CpuBudget.builder("payments \"EU\"").cores(2).build())
+                .meter(ResourceMeter.builder("payments \"EU\"").build())
                 .circuitBreaker(CircuitBreaker.builder("payments \"EU\"").listener(registry.listener()).build())
                 .bulkhead(Bulkhead.builder("payments \"EU\"").maxConcurrent(10).listener(registry.listener()).build())
                 .build());
@@ -122,8 +138,14 @@ final class SampleCompartments implements AutoCloseable {
         return () -> taken.forEach(Bulkhead.Permit::close);
     }
 
+    @Override
+    public List<CompartmentStats> compartments() {
+        return registry.snapshot();
+    }
+
     /** Connection compartments as the service would report them. */
-    List<ConnectionCompartmentStats> connections() {
+    @Override
+    public List<ConnectionCompartmentStats> connections() {
         return List.of(
                 new ConnectionCompartmentStats("read", "main", 8, 2, 3, 0, 120, 0, 0, 0, 0,
                         Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofMillis(9)),
@@ -133,9 +155,30 @@ final class SampleCompartments implements AutoCloseable {
                         Duration.ofMillis(40), Duration.ofMillis(250), Duration.ofMillis(500)));
     }
 
-    /** The snapshot of everything above. */
-    SnapshotJson snapshot() {
-        return SnapshotJson.builder(registry).healthMonitor(monitor).connections(this::connections).build();
+    @Override
+    public List<MemoryBulkheadStats> memory() {
+        return registry.memoryBulkheads().stream().map(MemoryBulkhead::stats).toList();
+    }
+
+    @Override
+    public List<BudgetedCacheStats> caches() {
+        return List.of();
+    }
+
+    /** The monitor's last report: it was sampled once, when the sample was built. */
+    @Override
+    public HealthReport health() {
+        return monitor.report();
+    }
+
+    @Override
+    public List<CompartmentEvent> events() {
+        return registry.events().all();
+    }
+
+    /** The snapshots of everything above, written as the shop writes its own (no stubs). */
+    Snapshots snapshot() {
+        return new Snapshots(new ObjectMapper(), Mode.COMPARTMENTS, this, Map.of());
     }
 
     @Override

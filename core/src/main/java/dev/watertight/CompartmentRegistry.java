@@ -53,6 +53,9 @@ public final class CompartmentRegistry implements AutoCloseable {
     private volatile Map<String, KeyedCompartments<?>> keyed = Map.of();
     private volatile WatertightConfig config = WatertightConfig.EMPTY;
     private final Set<String> codeRegistered = new HashSet<>(); // guarded by `changes`
+    private final Set<String> codeKeyed = new HashSet<>(); // guarded by `changes`
+    private final Map<String, ConfiguredKeyedGroup> configuredKeyed = new LinkedHashMap<>(); // guarded by `changes`
+    private final List<HealthMonitor> healthMonitors = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super Compartment>> compartmentWatchers = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super MemoryBulkhead>> memoryWatchers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -161,7 +164,8 @@ public final class CompartmentRegistry implements AutoCloseable {
 
     /**
      * Registers a group of per-key compartments (one per tenant, say), so that it is found by
-     * name and closed with the registry.
+     * name and closed with the registry. (Groups described in a configuration's {@code keyed}
+     * section are built and registered by {@link #apply}.)
      *
      * @param group the group; its name must be new to this registry's groups
      * @param <K> the key type
@@ -178,6 +182,7 @@ public final class CompartmentRegistry implements AutoCloseable {
                         + "' is already registered");
             }
             keyed = with(keyed, group.name(), group);
+            codeKeyed.add(group.name());
             return group;
         } finally {
             changes.unlock();
@@ -204,6 +209,29 @@ public final class CompartmentRegistry implements AutoCloseable {
     /** Every group of per-key compartments, in registration order. */
     public List<KeyedCompartments<?>> keyedGroups() {
         return List.copyOf(keyed.values());
+    }
+
+    /**
+     * Keeps a health monitor judging by the configuration's {@link WatertightConfig#health()
+     * health thresholds}: gives it those of the configuration applied last now, and those of
+     * every later {@link #apply} that changes them. The monitor takes them at its next sample
+     * ({@link HealthMonitor#reconfigure}); a configuration without a health section gives the
+     * default thresholds. Build the monitor over this registry, e.g.
+     * {@code HealthMonitor.builder(registry::snapshot).build()}.
+     *
+     * @param monitor the monitor
+     * @return the monitor
+     */
+    public HealthMonitor applyHealthTo(HealthMonitor monitor) {
+        Objects.requireNonNull(monitor, "monitor must not be null");
+        changes.lock();
+        try {
+            healthMonitors.add(monitor);
+            monitor.reconfigure(config.health());
+            return monitor;
+        } finally {
+            changes.unlock();
+        }
     }
 
     /**
@@ -312,10 +340,13 @@ public final class CompartmentRegistry implements AutoCloseable {
      * part cannot be applied, nothing is, and the running configuration stays.
      *
      * <p>In place: every limit, queue, pool size, budget, breaker threshold and window, rate,
-     * timeout and retry setting. A smaller limit never cuts off calls in flight: they finish
+     * timeout and retry setting; a group of per-key compartments' {@code maxKeys} and
+     * {@code idleAfter}, and its template's settings, for new keys and for every live key alike
+     * (nothing is evicted); the health thresholds, for the monitors given to
+     * {@link #applyHealthTo}. A smaller limit never cuts off calls in flight: they finish
      * with their permits and threads, and new calls wait for room under the new limit. Needs a
-     * restart (refused here, because code may hold the objects): removing a compartment or a
-     * memory budget, adding or removing a guard of a running compartment, a bulkhead's fairness,
+     * restart (refused here, because code may hold the objects): removing a compartment, a
+     * memory budget or a group, adding or removing a guard of a running compartment or template, a bulkhead's fairness,
      * a memory budget's parent, and any change to connection pools or connection compartments.
      *
      * @param next the new configuration
@@ -327,7 +358,7 @@ public final class CompartmentRegistry implements AutoCloseable {
         changes.lock();
         try {
             checkOpen();
-            List<ConfigProblem> problems = ConfiguredGuards.check(config, next, codeRegistered);
+            List<ConfigProblem> problems = ConfiguredGuards.check(config, next, codeRegistered, codeKeyed);
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
@@ -353,6 +384,22 @@ public final class CompartmentRegistry implements AutoCloseable {
                 }
             }
             made.addAll(0, ConfiguredGuards.apply(config, next, compartments, memory));
+            Map<String, KeyedCompartments<?>> groups = new LinkedHashMap<>(keyed);
+            for (KeyedCompartmentsConfig group : next.keyed().values()) {
+                ConfiguredKeyedGroup running = configuredKeyed.get(group.name());
+                if (running != null) {
+                    made.addAll(running.reconfigure(group));
+                } else {
+                    ConfiguredKeyedGroup built = new ConfiguredKeyedGroup(group, listener);
+                    configuredKeyed.put(group.name(), built);
+                    groups.put(group.name(), built.group());
+                    made.add("keyed." + group.name() + ": built with maxKeys " + group.maxKeys() + ", idleAfter "
+                            + group.idleAfter() + ", template " + group.template().guards());
+                }
+            }
+            made.addAll(ConfiguredGuards.healthChanges(config.health(), next.health()));
+            healthMonitors.forEach(monitor -> monitor.reconfigure(next.health()));
+            keyed = Collections.unmodifiableMap(groups);
             Map<String, Compartment> before = compartments;
             Map<String, MemoryBulkhead> budgetsBefore = memory;
             compartments = Collections.unmodifiableMap(grown);

@@ -20,14 +20,24 @@ import java.util.Set;
  * sizes, budgets, breaker thresholds and windows, rates, timeouts, retries). What needs a
  * restart, because code holds the objects: removing a compartment or budget, adding or removing
  * a guard of a running compartment, a bulkhead's fairness, a memory budget's parent, connection
- * pools and their compartments (their {@code DataSource}s belong to the service).
+ * pools and their compartments (their {@code DataSource}s belong to the service). Groups of
+ * per-key compartments follow the same rules for their template (see
+ * {@link ConfiguredKeyedGroup}); health thresholds always change in place.
  */
 final class ConfiguredGuards {
     private ConfiguredGuards() {}
 
     /** Builds a compartment's guards, each with the registry's listener added to its own. */
     static Compartment build(CompartmentConfig config, CompartmentListener listener) {
-        Compartment.Builder builder = Compartment.builder(config.name());
+        return build(config, listener, config.name());
+    }
+
+    /**
+     * Builds a compartment of another name than its guards': a key's compartment of a group,
+     * whose guards bear the group's name.
+     */
+    static Compartment build(CompartmentConfig config, CompartmentListener listener, String compartmentName) {
+        Compartment.Builder builder = Compartment.builder(compartmentName);
         if (config.retry() != null) {
             builder.retry(new BackoffRetry(config.retry().withListener(listener)));
         }
@@ -86,9 +96,11 @@ final class ConfiguredGuards {
      * @param running what was applied last
      * @param next the new configuration
      * @param codeRegistered names of compartments registered in code (the file may not reuse them)
+     * @param codeKeyed names of groups of per-key compartments registered in code (likewise)
      * @return the problems, empty when the next configuration can be applied in place
      */
-    static List<ConfigProblem> check(WatertightConfig running, WatertightConfig next, Set<String> codeRegistered) {
+    static List<ConfigProblem> check(WatertightConfig running, WatertightConfig next, Set<String> codeRegistered,
+            Set<String> codeKeyed) {
         List<ConfigProblem> problems = new ArrayList<>();
         running.compartments().forEach((name, was) -> {
             CompartmentConfig now = next.compartments().get(name);
@@ -116,6 +128,23 @@ final class ConfiguredGuards {
                         + was.parent() + " -> " + now.parent() + "); a restart is needed"));
             }
         });
+        running.keyed().forEach((name, was) -> {
+            KeyedCompartmentsConfig now = next.keyed().get(name);
+            String path = "keyed." + name;
+            if (now == null) {
+                problems.add(restart(path, "removing a running group of per-key compartments needs a restart (code may hold it)"));
+            } else if (!was.template().guards().equals(now.template().guards())) {
+                problems.add(restart(path + ".template", "the guards of a running group's template cannot change: it has "
+                        + was.template().guards() + ", the new file gives " + now.template().guards()
+                        + "; a restart is needed"));
+            } else if (was.template().bulkhead() != null && was.template().bulkhead().fair() != now.template().bulkhead().fair()) {
+                problems.add(restart(path + ".template.bulkhead.fair", "fairness of a running group's bulkheads cannot change ("
+                        + was.template().bulkhead().fair() + " -> " + now.template().bulkhead().fair() + "); a restart is needed"));
+            }
+        });
+        next.keyed().keySet().stream().filter(codeKeyed::contains).forEach(name ->
+                problems.add(restart("keyed." + name, "a group of per-key compartments named '" + name
+                        + "' is already registered in code")));
         if (running == WatertightConfig.EMPTY) {
             return problems; // the first configuration: nothing runs yet
         }
@@ -176,6 +205,101 @@ final class ConfiguredGuards {
             }
         });
         return changes;
+    }
+
+    /**
+     * Gives every guard of a running compartment the settings of {@code now}, whether or not they
+     * changed (reconfiguring a guard to the settings it has changes nothing); for a key's
+     * compartment, whose guards were built from some version of its group's template.
+     */
+    static void reconfigure(Compartment compartment, CompartmentConfig now) {
+        if (now.retry() != null) {
+            compartment.retry().orElseThrow().reconfigure(now.retry());
+        }
+        if (now.circuitBreaker() != null) {
+            compartment.circuitBreaker().orElseThrow().reconfigure(now.circuitBreaker());
+        }
+        if (now.rateLimiter() != null) {
+            compartment.rateLimiter().orElseThrow().reconfigure(now.rateLimiter());
+        }
+        if (now.bulkhead() != null) {
+            compartment.bulkhead().orElseThrow().reconfigure(now.bulkhead());
+        }
+        if (now.threadPool() != null) {
+            compartment.threadPool().orElseThrow().reconfigure(now.threadPool());
+        }
+        if (now.timeout() != null) {
+            compartment.timeout().orElseThrow().reconfigure(now.timeout());
+        }
+        if (now.cpuCores() != null) {
+            compartment.cpuBudget().orElseThrow().resize(now.cpuCores());
+        }
+    }
+
+    /**
+     * What changed in a group's template, one line per guard, e.g.
+     * {@code keyed.tenants.template.bulkhead: maxConcurrent 5 -> 8}; empty if nothing did.
+     */
+    static List<String> templateChanges(String path, CompartmentConfig was, CompartmentConfig now) {
+        List<String> changes = new ArrayList<>();
+        changed(changes, path + ".retry", was.retry(), now.retry());
+        changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker());
+        changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter());
+        changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead());
+        changed(changes, path + ".threadPool", was.threadPool(), now.threadPool());
+        if (!Objects.equals(was.timeout(), now.timeout())) {
+            changes.add(path + ".timeout: " + was.timeout() + " -> " + now.timeout());
+        }
+        if (!Objects.equals(was.cpuCores(), now.cpuCores())) {
+            changes.add(path + ".cpuCores: " + was.cpuCores() + " -> " + now.cpuCores());
+        }
+        return changes;
+    }
+
+    /** What changed in the health section, one line per set of thresholds that changed. */
+    static List<String> healthChanges(HealthConfig was, HealthConfig now) {
+        List<String> changes = new ArrayList<>();
+        thresholdChanges(changes, "health", was.defaults(), now.defaults());
+        now.compartments().forEach((name, thresholds) -> {
+            HealthThresholds before = was.compartments().get(name);
+            if (before == null) {
+                changes.add("health.compartments." + name + ": own thresholds " + thresholds);
+            } else {
+                thresholdChanges(changes, "health.compartments." + name, before, thresholds);
+            }
+        });
+        was.compartments().keySet().stream().filter(name -> !now.compartments().containsKey(name)).forEach(name ->
+                changes.add("health.compartments." + name + ": own thresholds removed, judged by the defaults"));
+        return changes;
+    }
+
+    private static void thresholdChanges(List<String> changes, String path, HealthThresholds was, HealthThresholds now) {
+        List<String> differences = new ArrayList<>();
+        difference(differences, "window", was.window(), now.window());
+        difference(differences, "utilization", pair(was.utilizationDegraded(), was.utilizationUnhealthy()),
+                pair(now.utilizationDegraded(), now.utilizationUnhealthy()));
+        difference(differences, "queueFill", pair(was.queueFillDegraded(), was.queueFillUnhealthy()),
+                pair(now.queueFillDegraded(), now.queueFillUnhealthy()));
+        difference(differences, "rejectionRate", pair(was.rejectionRateDegraded(), was.rejectionRateUnhealthy()),
+                pair(now.rejectionRateDegraded(), now.rejectionRateUnhealthy()));
+        difference(differences, "failureRate", pair(was.failureRateDegraded(), was.failureRateUnhealthy()),
+                pair(now.failureRateDegraded(), now.failureRateUnhealthy()));
+        difference(differences, "minimumCalls", was.minimumCalls(), now.minimumCalls());
+        difference(differences, "recoveryRatio", was.recoveryRatio(), now.recoveryRatio());
+        difference(differences, "recoverAfter", was.recoverAfter(), now.recoverAfter());
+        if (!differences.isEmpty()) {
+            changes.add(path + ": " + String.join(", ", differences));
+        }
+    }
+
+    private static String pair(double degradedAt, double unhealthyAt) {
+        return degradedAt + "/" + unhealthyAt;
+    }
+
+    private static void difference(List<String> differences, String setting, Object was, Object now) {
+        if (!was.equals(now)) {
+            differences.add(setting + " " + was + " -> " + now);
+        }
     }
 
     /** Whether the settings that can change differ; if so, adds a line saying how. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,15 +55,17 @@ import java.util.function.Supplier;
  * a {@code ReentrantLock} (no monitor, so a virtual thread never pins), which guards the windows
  * and the listeners' calls, so that listeners hear the changes one at a time and in order.
  * {@link #report()} is a volatile read of the last report, an immutable record published after
- * the windows are updated and before the listeners are called. Memory is bounded: one ring per
+ * the windows are updated and before the listeners are called. {@link #reconfigure} only
+ * publishes new thresholds in a volatile field; the next sample, under the lock, hands them to
+ * the trackers, so a sample never mixes two sets of thresholds. Memory is bounded: one ring per
  * compartment, of at most {@code window / resolution + 2} slots (never more than 4096).
  * Thread-safe; the builder is not.
  */
 public final class HealthMonitor {
     private final Supplier<? extends Collection<CompartmentStats>> source;
     private final TimeSource time;
-    private final HealthThresholds defaults;
-    private final Map<String, HealthThresholds> overrides;
+    private volatile HealthConfig thresholds; // the thresholds wanted, as last given
+    private HealthConfig applied; // guarded by lock: the thresholds the trackers judge by
     private final HealthListener[] listeners;
     private final long resolutionNanos;
     private final long originNanos;
@@ -86,8 +89,8 @@ public final class HealthMonitor {
     private HealthMonitor(Builder builder) {
         this.source = builder.source;
         this.time = builder.time;
-        this.defaults = builder.defaults;
-        this.overrides = Map.copyOf(builder.overrides);
+        this.thresholds = new HealthConfig(builder.defaults, builder.overrides);
+        this.applied = thresholds;
         this.listeners = builder.listeners.toArray(new HealthListener[0]);
         this.resolutionNanos = builder.resolution.toNanos();
         this.originNanos = time.nanoTime();
@@ -123,6 +126,11 @@ public final class HealthMonitor {
             }
             Collection<CompartmentStats> snapshot = Objects.requireNonNull(source.get(), "the source gave null");
             long now = time.nanoTime();
+            HealthConfig wanted = thresholds;
+            if (wanted != applied) {
+                applied = wanted;
+                tracked.forEach((name, entry) -> entry.tracker.reconfigure(wanted.thresholds(name)));
+            }
             Map<String, CompartmentStats> byName = new TreeMap<>();
             for (CompartmentStats stats : snapshot) {
                 if (stats != null && byName.putIfAbsent(stats.name(), stats) != null) {
@@ -244,7 +252,26 @@ public final class HealthMonitor {
     }
 
     private HealthThresholds thresholds(String name) {
-        return overrides.getOrDefault(name, defaults);
+        return applied.thresholds(name);
+    }
+
+    /**
+     * Judges compartments by new thresholds from the next {@link #sample()} on (a configuration
+     * file's reloaded {@code health} section, say). Each compartment keeps the health it has until
+     * the new thresholds say otherwise: worse at once, better after their {@code recoverAfter}.
+     * A compartment whose window length changes starts an empty window. Never blocks: the
+     * thresholds are handed over through a volatile field that the next sample reads under its
+     * lock, so this may be called from anywhere, a listener included.
+     *
+     * @param next the new thresholds; they replace every earlier one, per-compartment ones included
+     */
+    public void reconfigure(HealthConfig next) {
+        thresholds = Objects.requireNonNull(next, "thresholds must not be null");
+    }
+
+    /** The thresholds given last, at build time or by {@link #reconfigure}. */
+    public HealthConfig thresholds() {
+        return thresholds;
     }
 
     private Instant instant(long nanos) {
@@ -270,7 +297,7 @@ public final class HealthMonitor {
         private TimeSource time = TimeSource.system();
         private Clock clock = Clock.systemUTC();
         private HealthThresholds defaults = HealthThresholds.defaults();
-        private final Map<String, HealthThresholds> overrides = new HashMap<>();
+        private final Map<String, HealthThresholds> overrides = new LinkedHashMap<>();
         private final List<HealthListener> listeners = new ArrayList<>();
         private Duration resolution = Duration.ofSeconds(1);
 
@@ -293,6 +320,23 @@ public final class HealthMonitor {
                 throw new IllegalArgumentException("thresholds must not be null");
             }
             this.defaults = thresholds;
+            return this;
+        }
+
+        /**
+         * Every threshold at once, as a configuration file's {@code health} section gives them:
+         * replaces the thresholds set so far, per-compartment ones included.
+         *
+         * @param thresholds the defaults and the per-compartment thresholds
+         * @return this builder
+         */
+        public Builder thresholds(HealthConfig thresholds) {
+            if (thresholds == null) {
+                throw new IllegalArgumentException("thresholds must not be null");
+            }
+            this.defaults = thresholds.defaults();
+            this.overrides.clear();
+            this.overrides.putAll(thresholds.compartments());
             return this;
         }
 

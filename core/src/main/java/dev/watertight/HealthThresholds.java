@@ -3,6 +3,7 @@ package dev.watertight;
 import dev.watertight.internal.Settings;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * When a {@link HealthMonitor} calls a compartment {@link Health#DEGRADED degraded} or
@@ -145,6 +146,31 @@ public final class HealthThresholds {
     /** How long every signal must stay below its recovery level before the health improves. */
     public Duration recoverAfter() {
         return recoverAfter;
+    }
+
+    /** Equal when every threshold and duration is equal: how a reload tells whether they changed. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HealthThresholds that
+                && window.equals(that.window)
+                && utilizationDegraded == that.utilizationDegraded
+                && utilizationUnhealthy == that.utilizationUnhealthy
+                && queueFillDegraded == that.queueFillDegraded
+                && queueFillUnhealthy == that.queueFillUnhealthy
+                && rejectionRateDegraded == that.rejectionRateDegraded
+                && rejectionRateUnhealthy == that.rejectionRateUnhealthy
+                && failureRateDegraded == that.failureRateDegraded
+                && failureRateUnhealthy == that.failureRateUnhealthy
+                && minimumCalls == that.minimumCalls
+                && recoveryRatio == that.recoveryRatio
+                && recoverAfter.equals(that.recoverAfter);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(window, utilizationDegraded, utilizationUnhealthy, queueFillDegraded,
+                queueFillUnhealthy, rejectionRateDegraded, rejectionRateUnhealthy, failureRateDegraded,
+                failureRateUnhealthy, minimumCalls, recoveryRatio, recoverAfter);
     }
 
     @Override

@@ -10,6 +10,10 @@ import dev.watertight.ConfigProblem;
 import dev.watertight.ConfigurationException;
 import dev.watertight.ConnectionCompartmentConfig;
 import dev.watertight.ConnectionPoolConfig;
+import dev.watertight.HealthConfig;
+import dev.watertight.HealthThresholds;
+import dev.watertight.KeyedCompartments;
+import dev.watertight.KeyedCompartmentsConfig;
 import dev.watertight.MemoryBudgetConfig;
 import dev.watertight.RateLimiter;
 import dev.watertight.RateLimiterConfig;
@@ -23,9 +27,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -48,7 +54,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * <p>One reader reads one document; not thread-safe.
  */
 final class ConfigReader {
-    private static final List<String> SECTIONS = List.of("compartments", "memory", "connections");
+    private static final List<String> SECTIONS = List.of("compartments", "memory", "connections", "keyed", "health");
+    private static final List<String> KEYED_KEYS = List.of("maxKeys", "idleAfter", "template");
     private static final List<String> COMPARTMENT_KEYS = List.of(
             "threadPool", "bulkhead", "circuitBreaker", "rateLimiter", "retry", "timeout", "cpuCores");
     private static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
@@ -83,15 +90,31 @@ final class ConfigReader {
         Map<String, MemoryBudgetConfig> memory = new LinkedHashMap<>();
         Map<String, ConnectionPoolConfig> pools = new LinkedHashMap<>();
         Map<String, ConnectionCompartmentConfig> connections = new LinkedHashMap<>();
+        Map<String, KeyedCompartmentsConfig> keyed = new LinkedHashMap<>();
+        HealthConfig health = HealthConfig.DEFAULTS;
         if (root != null) { // an empty file is an empty configuration
             Map<String, Node> sections = mapping(root, "");
-            sections.forEach((section, node) -> {
+            Set<String> named = new LinkedHashSet<>(); // compartments the file names, even badly set ones
+            Map<String, Node> healthOf = new LinkedHashMap<>();
+            for (Map.Entry<String, Node> entry : sections.entrySet()) {
+                String section = entry.getKey();
+                Node node = entry.getValue();
                 switch (section) {
-                    case "compartments" -> mapping(node, section).forEach((name, value) ->
-                            compartment(name, value).ifPresent(config -> compartments.put(name, config)));
+                    case "compartments" -> mapping(node, section).forEach((name, value) -> {
+                        named.add(name);
+                        compartment(name, "compartments." + name, value).ifPresent(config -> compartments.put(name, config));
+                    });
                     case "memory" -> memory(node, memory);
                     case "connections" -> connections(node, pools, connections);
+                    case "keyed" -> keyed(node, keyed);
+                    case "health" -> health = health(node, healthOf);
                     default -> unknown(node, section, section, SECTIONS);
+                }
+            }
+            healthOf.forEach((name, node) -> {
+                if (!named.contains(name)) {
+                    problem(node, "health.compartments." + name, name,
+                            "names no compartment of this file; there are " + named);
                 }
             });
         }
@@ -99,7 +122,7 @@ final class ConfigReader {
             throw new ConfigurationException(problems);
         }
         try {
-            return new WatertightConfig(compartments, memory, pools, connections);
+            return new WatertightConfig(compartments, memory, pools, connections, keyed, health);
         } catch (IllegalArgumentException inconsistent) {
             throw new ConfigurationException(List.of(new ConfigProblem(source, "(document)", null, inconsistent.getMessage())));
         }
@@ -116,8 +139,7 @@ final class ConfigReader {
         return source;
     }
 
-    private Optional<CompartmentConfig> compartment(String name, Node node) {
-        String path = "compartments." + name;
+    private Optional<CompartmentConfig> compartment(String name, String path, Node node) {
         int before = problems.size();
         Map<String, Node> guards = mapping(node, path);
         ThreadPoolBulkhead.Builder threadPool = null;
@@ -166,6 +188,113 @@ final class ConfigReader {
         Double cores = cpuCores;
         return Optional.ofNullable(built(node, path, () -> new CompartmentConfig(name, retryConfig, breakerConfig,
                 limiterConfig, bulkheadConfig, poolConfig, timeLimit, cores)));
+    }
+
+    /**
+     * A group of per-key compartments: {@code maxKeys} and {@code idleAfter} (the builder's
+     * defaults unless given) and a {@code template}, a compartment's guards.
+     */
+    private void keyed(Node node, Map<String, KeyedCompartmentsConfig> keyed) {
+        mapping(node, "keyed").forEach((name, value) -> {
+            String path = "keyed." + name;
+            int before = problems.size();
+            Map<String, Node> parts = mapping(value, path);
+            parts.keySet().stream().filter(key -> !KEYED_KEYS.contains(key))
+                    .forEach(key -> unknown(parts.get(key), path + "." + key, key, KEYED_KEYS));
+            Integer maxKeys = parts.containsKey("maxKeys") ? scalar(parts.get("maxKeys"), path + ".maxKeys", text -> {
+                int count = Values.wholeNumber(text);
+                KeyedCompartments.builder(name, key -> null).maxKeys(count); // its check and message
+                return count;
+            }) : Integer.valueOf(KeyedCompartments.DEFAULT_MAX_KEYS);
+            Duration idleAfter = parts.containsKey("idleAfter") ? scalar(parts.get("idleAfter"), path + ".idleAfter", text -> {
+                Duration idle = Values.duration(text);
+                KeyedCompartments.builder(name, key -> null).idleAfter(idle);
+                return idle;
+            }) : KeyedCompartments.DEFAULT_IDLE_AFTER;
+            Node templateNode = parts.get("template");
+            Optional<CompartmentConfig> template = Optional.empty();
+            if (templateNode == null) {
+                problem(value, path + ".template", null, "missing; it is required (the guards of every key's compartment)");
+            } else {
+                template = compartment(name, path + ".template", templateNode);
+            }
+            if (problems.size() > before || template.isEmpty()) {
+                return;
+            }
+            CompartmentConfig guards = template.get();
+            KeyedCompartmentsConfig config = built(value, path, () -> new KeyedCompartmentsConfig(name, maxKeys, idleAfter, guards));
+            if (config != null) {
+                keyed.put(name, config);
+            }
+        });
+    }
+
+    /**
+     * The health section: thresholds for every compartment, and under {@code compartments} those
+     * of single compartments, each starting from the section's own.
+     *
+     * @param named receives the node of each compartment given thresholds of its own, to check
+     *     that the file has such a compartment
+     */
+    private HealthConfig health(Node node, Map<String, Node> named) {
+        Map<String, Node> entries = mapping(node, "health");
+        Node single = entries.remove(HealthSettings.COMPARTMENTS);
+        HealthThresholds.Builder builder = HealthThresholds.builder();
+        thresholds(entries, "health", builder, HealthSettings.keys(true));
+        HealthThresholds defaults = builder.build();
+        Map<String, HealthThresholds> own = new LinkedHashMap<>();
+        if (single != null) {
+            mapping(single, "health.compartments").forEach((name, value) -> {
+                String path = "health.compartments." + name;
+                named.put(name, value);
+                HealthThresholds.Builder override = defaults.toBuilder();
+                thresholds(mapping(value, path), path, override, HealthSettings.keys(false));
+                own.put(name, override.build());
+            });
+        }
+        HealthConfig health = built(node, "health", () -> new HealthConfig(defaults, own));
+        return health == null ? HealthConfig.DEFAULTS : health;
+    }
+
+    /** Applies a set of thresholds to a builder: single settings and signal pairs. */
+    private void thresholds(Map<String, Node> entries, String path, HealthThresholds.Builder builder, List<String> allowed) {
+        entries.forEach((key, value) -> {
+            HealthSettings.Signal signal = HealthSettings.SIGNALS.get(key);
+            if (signal != null) {
+                pair(value, path + "." + key, key, signal, builder);
+            } else if (HealthSettings.SINGLE.containsKey(key)) {
+                apply(Map.of(key, value), path, builder, HealthSettings.SINGLE);
+            } else {
+                unknown(value, path + "." + key, key, allowed);
+            }
+        });
+    }
+
+    /** {@code {degradedAt: 80%, unhealthyAt: 95%}}; a half left out keeps the value it had. */
+    private void pair(Node node, String path, String name, HealthSettings.Signal signal, HealthThresholds.Builder builder) {
+        int before = problems.size();
+        Map<String, Node> halves = mapping(node, path);
+        halves.keySet().stream().filter(key -> !HealthSettings.PAIR.contains(key))
+                .forEach(key -> unknown(halves.get(key), path + "." + key, key, HealthSettings.PAIR));
+        Double degradedAt = halves.containsKey("degradedAt") ? scalar(halves.get("degradedAt"), path + ".degradedAt", Values::share) : null;
+        Double unhealthyAt = halves.containsKey("unhealthyAt") ? scalar(halves.get("unhealthyAt"), path + ".unhealthyAt", Values::share) : null;
+        if (problems.size() > before) {
+            return;
+        }
+        if (halves.isEmpty()) {
+            problem(node, path, null, "give degradedAt, unhealthyAt or both");
+            return;
+        }
+        HealthThresholds current = builder.build();
+        try {
+            signal.setter().set(builder, degradedAt != null ? degradedAt : signal.degradedAt().applyAsDouble(current),
+                    unhealthyAt != null ? unhealthyAt : signal.unhealthyAt().applyAsDouble(current));
+        } catch (IllegalArgumentException notAllowed) {
+            // The builder names the half it refuses; the problem points at that half as written.
+            String half = notAllowed.getMessage().startsWith(name + ".degradedAt") ? "degradedAt" : "unhealthyAt";
+            Node at = halves.getOrDefault(half, node);
+            problem(at, halves.containsKey(half) ? path + "." + half : path, text(at), notAllowed.getMessage());
+        }
     }
 
     /** Applies every setting of one guard to its builder; returns null if any was wrong. */

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the scalar values a configuration file holds: whole numbers, decimals, booleans,
+ * Reads the scalar values a configuration file holds: whole numbers, decimals, shares
+ * ({@code 80%} or {@code 0.8}), booleans,
  * durations ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601
  * {@code PT2S}) and sizes in bytes ({@code 100MB}, {@code 512KB}, {@code 2GB}, powers of 1024, or
  * a plain number of bytes). Each method throws an {@link IllegalArgumentException} whose message
@@ -37,6 +38,34 @@ final class Values {
             // reported below
         }
         throw new IllegalArgumentException("expected a number, was '" + text + "'");
+    }
+
+    /**
+     * A share of a whole: a percentage ({@code 80%}) or a fraction from 0 to 1 ({@code 0.8}). A
+     * plain number above 1 is refused rather than guessed to be a percentage.
+     */
+    static double share(String text) {
+        String value = text.strip();
+        if (value.endsWith("%")) {
+            try {
+                double percent = Double.parseDouble(value.substring(0, value.length() - 1).strip().replace("_", ""));
+                if (Double.isFinite(percent)) {
+                    return percent / 100;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+        } else {
+            try {
+                double fraction = Double.parseDouble(value.replace("_", ""));
+                if (Double.isFinite(fraction) && fraction <= 1) {
+                    return fraction;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("expected a percentage (80%) or a fraction from 0 to 1 (0.8), was '" + text + "'");
     }
 
     static boolean bool(String text) {

@@ -28,6 +28,13 @@ import java.util.List;
  *   compartments:
  *     read:  { pool: app-db, ceiling: 10 }
  *     write: { pool: app-db, reserved: 3, ceiling: 3 }
+ * keyed:
+ *   tenants: { maxKeys: 10000, idleAfter: 5m, template: { bulkhead: { maxConcurrent: 5 } } }
+ * health:
+ *   window: 30s
+ *   utilization: { degradedAt: 80%, unhealthyAt: 95% }
+ *   compartments:
+ *     reporting: { utilization: { degradedAt: 95%, unhealthyAt: 100% } }
  * }</pre>
  *
  * <p>A compartment's guards are {@code threadPool} or {@code bulkhead}, {@code circuitBreaker},
@@ -37,6 +44,16 @@ import java.util.List;
  * Durations take a unit ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}); sizes are bytes or
  * {@code KB}/{@code MB}/{@code GB} (powers of 1024). A retry's {@code backoff} is {@code none}, a
  * fixed duration, or {@code {initial: 100ms, multiplier: 2, max: 5s}}.
+ *
+ * <p>A {@code keyed} group has {@code maxKeys} and {@code idleAfter} (the
+ * {@link dev.watertight.KeyedCompartments} defaults unless given) and a {@code template}, written
+ * as a compartment. The {@code health} section's keys are those of
+ * {@link dev.watertight.HealthThresholds.Builder}: {@code window}, {@code minimumCalls},
+ * {@code recoveryRatio}, {@code recoverAfter}, and the signals {@code utilization},
+ * {@code queueFill}, {@code rejectionRate} and {@code failureRate}, each
+ * {@code {degradedAt, unhealthyAt}} (a half left out keeps its value); shares are {@code 80%} or
+ * {@code 0.8}. Under {@code health.compartments}, a compartment of the file gets thresholds of its
+ * own, starting from the section's.
  *
  * <p>Every problem of a file is reported at once, in a {@link ConfigurationException} whose
  * {@link ConfigProblem}s give the file, line and column, the path of the key, the bad value and

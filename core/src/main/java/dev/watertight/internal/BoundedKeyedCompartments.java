@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -59,6 +60,14 @@ import java.util.function.Supplier;
  * last-use stamp). A call that lets go after {@code nextSweepAt} sweeps the idle slots if no other
  * thread is scanning; sweeps are spaced by a quarter of {@code idleAfter}.
  *
+ * <h2>Resizing</h2>
+ * {@code maxKeys} and {@code idleAfterNanos} are volatile, changed by {@link #resize} under
+ * {@code evictionLock} and read once per scan and once per reservation; a call to a live key
+ * reads neither. Lowering {@code maxKeys} below {@code live} retires nothing by itself: a new key
+ * then finds the group full and makes room as usual (idle slots only), so the invariant that a
+ * slot in use is never retired holds, and {@code live} comes down to the bound as keys go idle.
+ * A larger bound may need a larger scratch array, which the next scan allocates.
+ *
  * <h2>Memory ordering</h2>
  * {@code live}, {@code inFlight} and the map are atomics with their own orderings; the slot's
  * volatile {@code compartment} publishes what the template built; {@code closed} and a slot's
@@ -76,12 +85,12 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
 
     private final String name;
     private final Function<? super K, ? extends Compartment> template;
-    private final int maxKeys;
-    private final long idleAfterNanos;
-    private final long sweepEveryNanos;
-    private final int evictionBatch;
+    // Changed by resize; read when a key is added and by scans, never by a call to a live key.
+    private volatile int maxKeys;
+    private volatile long idleAfterNanos;
     private final TimeSource time;
     private final boolean writableStackTrace;
+    private final Consumer<? super Compartment> afterBuilt;
 
     private final ConcurrentHashMap<K, KeyedSlot<K>> slots = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
@@ -114,15 +123,82 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
             long idleAfterNanos,
             TimeSource time,
             boolean writableStackTrace) {
+        this(name, template, maxKeys, idleAfterNanos, time, writableStackTrace, compartment -> {});
+    }
+
+    /**
+     * Creates an empty group that tells {@code afterBuilt} of each compartment once it is
+     * published (visible to {@link #liveCompartments()}) and before its first call: a
+     * configuration that changes the template while a compartment is being built reaches it
+     * either there or through {@link #liveCompartments()}, since each side writes a volatile
+     * before it reads the other's.
+     *
+     * @param name the group's name
+     * @param template builds a key's compartment
+     * @param maxKeys the bound on live compartments
+     * @param idleAfterNanos how long an idle compartment is kept, positive
+     * @param time the time source
+     * @param writableStackTrace whether rejections record their stack
+     * @param afterBuilt hears each new compartment on the thread that built it; must not throw
+     */
+    public BoundedKeyedCompartments(
+            String name,
+            Function<? super K, ? extends Compartment> template,
+            int maxKeys,
+            long idleAfterNanos,
+            TimeSource time,
+            boolean writableStackTrace,
+            Consumer<? super Compartment> afterBuilt) {
         this.name = name;
         this.template = template;
         this.maxKeys = maxKeys;
         this.idleAfterNanos = idleAfterNanos;
-        this.sweepEveryNanos = Math.max(1, idleAfterNanos / 4);
-        this.evictionBatch = Math.max(1, maxKeys >>> BATCH_SHIFT);
         this.time = time;
         this.writableStackTrace = writableStackTrace;
-        this.nextSweepAt = time.coarseNanoTime() + sweepEveryNanos;
+        this.afterBuilt = afterBuilt;
+        this.nextSweepAt = time.coarseNanoTime() + sweepEveryNanos();
+    }
+
+    /**
+     * Changes the bounds in place. A smaller {@code maxKeys} evicts nothing at once: no
+     * compartment with work in flight is ever evicted, so the group comes down to the new bound as
+     * compartments go idle and new keys make room. A changed {@code idleAfter} applies to every
+     * compartment from the next sweep on.
+     *
+     * @param maxKeys the new bound, validated
+     * @param idleAfterNanos the new idle time, validated and positive
+     */
+    public void resize(int maxKeys, long idleAfterNanos) {
+        evictionLock.lock(); // scans see one pair of bounds
+        try {
+            this.maxKeys = maxKeys;
+            this.idleAfterNanos = idleAfterNanos;
+            nextSweepAt = time.coarseNanoTime() + sweepEveryNanos();
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /** Sweeps are spaced by a quarter of {@code idleAfter}. */
+    private long sweepEveryNanos() {
+        return Math.max(1, idleAfterNanos / 4);
+    }
+
+    /**
+     * Every compartment published and not retired, in no particular order; for applying a
+     * changed template to the live keys. One may be evicted at any time after this returns.
+     *
+     * @return the compartments
+     */
+    public List<Compartment> liveCompartments() {
+        List<Compartment> live = new ArrayList<>();
+        for (KeyedSlot<K> slot : slots.values()) {
+            Compartment compartment = slot.compartmentOrNull();
+            if (compartment != null && !slot.retired()) {
+                live.add(compartment);
+            }
+        }
+        return live;
     }
 
     @Override
@@ -230,6 +306,11 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
         }
         created.increment();
         slot.publish(compartment);
+        try {
+            afterBuilt.accept(compartment);
+        } catch (RuntimeException ignored) {
+            // The compartment is built and this caller holds its slot; a hook must not leak it.
+        }
         if (closed) {
             forget(slot);
             closeQuietly(compartment);
@@ -247,7 +328,8 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
     private boolean reserve(K key) {
         for (;;) {
             int count = live.get();
-            if (count < maxKeys) {
+            int bound = maxKeys;
+            if (count < bound) {
                 if (live.compareAndSet(count, count + 1)) {
                     return true;
                 }
@@ -256,7 +338,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
                     return false;
                 }
                 rejected.increment();
-                throw new KeyedCompartmentsFullException(name, maxKeys, writableStackTrace);
+                throw new KeyedCompartmentsFullException(name, bound, writableStackTrace);
             }
         }
     }
@@ -283,7 +365,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
         if (now - nextSweepAt >= 0 && evictionLock.tryLock()) {
             List<Compartment> toClose = new ArrayList<>();
             try {
-                nextSweepAt = now + sweepEveryNanos;
+                nextSweepAt = now + sweepEveryNanos();
                 scan(now, false, toClose);
             } finally {
                 evictionLock.unlock();
@@ -298,7 +380,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
         evictionLock.lock();
         try {
             long now = time.coarseNanoTime();
-            nextSweepAt = now + sweepEveryNanos;
+            nextSweepAt = now + sweepEveryNanos();
             return scan(now, false, toClose);
         } finally {
             evictionLock.unlock();
@@ -313,8 +395,10 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
      * @return how many slots were retired
      */
     private int scan(long now, boolean makeRoom, List<Compartment> toClose) {
-        if (makeRoom && candidates == null) {
-            int size = Math.min(maxKeys, MAX_CANDIDATES);
+        int bound = maxKeys;
+        long idleAfter = idleAfterNanos;
+        if (makeRoom && (candidates == null || candidates.length < Math.min(bound, MAX_CANDIDATES))) {
+            int size = Math.min(bound, MAX_CANDIDATES);
             @SuppressWarnings("unchecked")
             KeyedSlot<K>[] array = (KeyedSlot<K>[]) new KeyedSlot<?>[size];
             candidates = array;
@@ -328,7 +412,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
                 continue;
             }
             long lastUsed = slot.lastUsed();
-            if (now - lastUsed >= idleAfterNanos) {
+            if (now - lastUsed >= idleAfter) {
                 if (evict(slot, toClose)) {
                     expired++;
                 }
@@ -344,7 +428,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
             }
             return expired;
         }
-        int batch = Math.min(evictionBatch, seen);
+        int batch = Math.min(Math.max(1, bound >>> BATCH_SHIFT), seen);
         System.arraycopy(candidateTimes, 0, sortedTimes, 0, seen);
         Arrays.sort(sortedTimes, 0, seen);
         long newestEvictable = sortedTimes[batch - 1];

@@ -34,9 +34,10 @@ public final class HealthTracker {
     private static final long NEVER = Long.MIN_VALUE;
 
     private final String name;
-    private final HealthThresholds thresholds;
-    private final HealthWindow window;
-    private final long recoverAfterNanos;
+    private final long resolutionNanos;
+    private HealthThresholds thresholds;
+    private HealthWindow window;
+    private long recoverAfterNanos;
     private Health health = Health.HEALTHY;
     private long since = NEVER;
     private long betterSince = NEVER;
@@ -50,9 +51,31 @@ public final class HealthTracker {
      */
     public HealthTracker(String name, HealthThresholds thresholds, long resolutionNanos) {
         this.name = name;
+        this.resolutionNanos = resolutionNanos;
         this.thresholds = thresholds;
         this.window = new HealthWindow(thresholds.window().toNanos(), resolutionNanos);
         this.recoverAfterNanos = thresholds.recoverAfter().toNanos();
+    }
+
+    /**
+     * Judges the compartment by new thresholds from its next reading on. The health it has stays
+     * until the new thresholds say otherwise: worse at once, better after the new
+     * {@code recoverAfter} (a recovery under way starts again, since its margin has changed). A
+     * new window length starts an empty window, as for a new compartment: a window of one length
+     * cannot be read as another without inventing readings.
+     *
+     * @param next the new thresholds
+     */
+    public void reconfigure(HealthThresholds next) {
+        if (next.equals(thresholds)) {
+            return;
+        }
+        if (!next.window().equals(thresholds.window())) {
+            window = new HealthWindow(next.window().toNanos(), resolutionNanos);
+        }
+        thresholds = next;
+        recoverAfterNanos = next.recoverAfter().toNanos();
+        betterSince = NEVER;
     }
 
     /**

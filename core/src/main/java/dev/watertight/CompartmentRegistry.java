@@ -58,6 +58,7 @@ public final class CompartmentRegistry implements AutoCloseable {
     private final List<HealthMonitor> healthMonitors = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super Compartment>> compartmentWatchers = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super MemoryBulkhead>> memoryWatchers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<? super KeyedCompartments<?>>> keyedWatchers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private CompartmentRegistry() {
@@ -183,6 +184,7 @@ public final class CompartmentRegistry implements AutoCloseable {
             }
             keyed = with(keyed, group.name(), group);
             codeKeyed.add(group.name());
+            keyedWatchers.forEach(watcher -> watcher.accept(group));
             return group;
         } finally {
             changes.unlock();
@@ -265,6 +267,23 @@ public final class CompartmentRegistry implements AutoCloseable {
         try {
             memoryWatchers.add(action);
             memory.values().forEach(action);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Calls the action for every group of per-key compartments there is now, and for every one
+     * registered later, once each (as {@link #eachCompartment}).
+     *
+     * @param action what to do with each group
+     */
+    public void eachKeyedGroup(Consumer<? super KeyedCompartments<?>> action) {
+        Objects.requireNonNull(action, "action must not be null");
+        changes.lock();
+        try {
+            keyedWatchers.add(action);
+            keyed.values().forEach(action);
         } finally {
             changes.unlock();
         }
@@ -399,6 +418,7 @@ public final class CompartmentRegistry implements AutoCloseable {
             }
             made.addAll(ConfiguredGuards.healthChanges(config.health(), next.health()));
             healthMonitors.forEach(monitor -> monitor.reconfigure(next.health()));
+            Map<String, KeyedCompartments<?>> groupsBefore = keyed;
             keyed = Collections.unmodifiableMap(groups);
             Map<String, Compartment> before = compartments;
             Map<String, MemoryBulkhead> budgetsBefore = memory;
@@ -413,6 +433,11 @@ public final class CompartmentRegistry implements AutoCloseable {
             budgets.forEach((name, added) -> {
                 if (!budgetsBefore.containsKey(name)) {
                     memoryWatchers.forEach(watcher -> watcher.accept(added));
+                }
+            });
+            groups.forEach((name, added) -> {
+                if (!groupsBefore.containsKey(name)) {
+                    keyedWatchers.forEach(watcher -> watcher.accept(added));
                 }
             });
             return List.copyOf(made);

@@ -5,22 +5,28 @@ import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Objects;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.NotCompliantMBeanException;
 import javax.management.ObjectName;
 
 /**
  * Registers guards as MXBeans in the platform MBean server, so JConsole, VisualVM or any JMX
  * client can watch their stats, resize a bulkhead or a thread pool and force a breaker, with no extra dependency.
  * Names are {@code dev.watertight:type=Bulkhead,name=<name>} (and {@code ThreadPoolBulkhead},
- * {@code CircuitBreaker}, {@code RateLimiter}, {@code MemoryBulkhead}).
+ * {@code CircuitBreaker}, {@code RateLimiter}, {@code MemoryBulkhead}, {@code KeyedCompartments}).
  *
  * <pre>{@code
  * try (WatertightJmx.Registration jmx = WatertightJmx.register(payments)) { ... }
  * }</pre>
+ *
+ * <p>Integration modules register their own guards under the same naming with
+ * {@link #register(String, String, Object)} (watertight-jdbc's connection compartments are
+ * {@code type=ConnectionCompartment}). Thread-safe.
  */
 public final class WatertightJmx {
     private WatertightJmx() {
@@ -29,7 +35,7 @@ public final class WatertightJmx {
     /** An MXBean in the platform server; closing it unregisters it (once; closing again does nothing). */
     public static final class Registration implements AutoCloseable {
         private final ObjectName name;
-        private volatile boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         private Registration(ObjectName name) {
             this.name = name;
@@ -42,10 +48,9 @@ public final class WatertightJmx {
 
         @Override
         public void close() {
-            if (closed) {
-                return;
+            if (closed.getAndSet(true)) {
+                return; // two closers racing must not unregister a same-named MXBean registered since
             }
-            closed = true;
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
             } catch (InstanceNotFoundException gone) {
@@ -323,19 +328,71 @@ public final class WatertightJmx {
     }
 
     /**
+     * Registers a group of per-key compartments: its counts, and an {@code evictIdle} operation.
+     * The compartments of its keys are not registered one by one: they come and go with their
+     * keys, and there may be thousands.
+     *
+     * @param group the group
+     * @return its registration
+     * @throws IllegalStateException if a group of that name is registered already
+     */
+    public static Registration register(KeyedCompartments<?> group) {
+        Objects.requireNonNull(group, "group must not be null");
+        return register("KeyedCompartments", group.name(), new KeyedCompartmentsMXBean() {
+            @Override
+            public int getKeys() {
+                return group.stats().keys();
+            }
+
+            @Override
+            public int getMaxKeys() {
+                return group.stats().maxKeys();
+            }
+
+            @Override
+            public long getCreated() {
+                return group.stats().created();
+            }
+
+            @Override
+            public long getEvicted() {
+                return group.stats().evicted();
+            }
+
+            @Override
+            public long getRejected() {
+                return group.stats().rejected();
+            }
+
+            @Override
+            public int evictIdle() {
+                return group.evictIdle();
+            }
+        });
+    }
+
+    /**
      * Registers the guards of every compartment of a registry (bulkhead or thread pool, circuit
-     * breaker, rate limiter), each under its compartment's name, and every memory budget,
-     * including those that a reload or a registration adds later, until the returned
-     * registration is closed.
+     * breaker, rate limiter), each under its compartment's name, every memory budget and every
+     * group of per-key compartments, including those that a reload or a registration adds later,
+     * until the returned registration is closed.
      *
      * @param registry the registry
      * @return one registration for them all; closing it unregisters every one
-     * @throws IllegalStateException if a guard of the same type and name is registered already
+     * @throws IllegalStateException if a guard of the same type and name is registered already;
+     *     then none of the registry's guards stays registered
      */
     public static RegistryRegistration register(CompartmentRegistry registry) {
+        Objects.requireNonNull(registry, "registry must not be null");
         RegistryRegistration registrations = new RegistryRegistration();
-        registry.eachCompartment(registrations::add);
-        registry.eachMemoryBulkhead(registrations::add);
+        try {
+            registry.eachCompartment(registrations::add);
+            registry.eachMemoryBulkhead(registrations::add);
+            registry.eachKeyedGroup(registrations::add);
+        } catch (RuntimeException | Error failed) {
+            registrations.close(); // also turns the watchers already added into no-ops
+            throw failed;
+        }
         return registrations;
     }
 
@@ -350,15 +407,33 @@ public final class WatertightJmx {
             if (closed) {
                 return;
             }
-            compartment.bulkhead().ifPresent(bulkhead -> registrations.add(WatertightJmx.register(bulkhead)));
-            compartment.threadPool().ifPresent(pool -> registrations.add(WatertightJmx.register(pool)));
-            compartment.circuitBreaker().ifPresent(breaker -> registrations.add(WatertightJmx.register(breaker)));
-            compartment.rateLimiter().ifPresent(limiter -> registrations.add(WatertightJmx.register(limiter)));
+            compartment.bulkhead().ifPresent(bulkhead -> keep(WatertightJmx.register(bulkhead)));
+            compartment.threadPool().ifPresent(pool -> keep(WatertightJmx.register(pool)));
+            compartment.circuitBreaker().ifPresent(breaker -> keep(WatertightJmx.register(breaker)));
+            compartment.rateLimiter().ifPresent(limiter -> keep(WatertightJmx.register(limiter)));
         }
 
         private void add(MemoryBulkhead memory) {
             if (!closed) {
-                registrations.add(WatertightJmx.register(memory));
+                keep(WatertightJmx.register(memory));
+            }
+        }
+
+        private void add(KeyedCompartments<?> group) {
+            if (!closed) {
+                keep(WatertightJmx.register(group));
+            }
+        }
+
+        /**
+         * A guard added while {@link #close()} runs on another thread: either close sees it in
+         * the list, or this sees {@code closed} (both are volatile writes then reads), so no
+         * MXBean outlives the registration.
+         */
+        private void keep(Registration registration) {
+            registrations.add(registration);
+            if (closed) {
+                registration.close();
             }
         }
 
@@ -374,7 +449,25 @@ public final class WatertightJmx {
         }
     }
 
-    private static Registration register(String type, String name, Object mxBean) {
+    /**
+     * Registers an MXBean under Watertight's naming, {@code dev.watertight:type=<type>,name="<name>"}:
+     * how integration modules (watertight-jdbc, say) put their guards next to the core's, with
+     * the same registration to close.
+     *
+     * @param type the kind of guard, e.g. {@code ConnectionCompartment}: a letter, then letters and digits
+     * @param name the guard's name (quoted in the object name, so any text)
+     * @param mxBean an object implementing an interface whose name ends in {@code MXBean}
+     * @return its registration
+     * @throws IllegalArgumentException if the type is not a word, or the object is not an MXBean
+     * @throws IllegalStateException if a guard of that type and name is registered already
+     */
+    public static Registration register(String type, String name, Object mxBean) {
+        if (type == null || !type.matches("[A-Za-z][A-Za-z0-9]*")) {
+            throw new IllegalArgumentException("type must be a letter followed by letters and digits, was "
+                    + (type == null ? "null" : "'" + type + "'"));
+        }
+        Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(mxBean, "mxBean must not be null");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
             ObjectName objectName = new ObjectName("dev.watertight", properties(type, name));
@@ -383,6 +476,9 @@ public final class WatertightJmx {
         } catch (InstanceAlreadyExistsException e) {
             throw new IllegalStateException("a " + type + " named '" + name + "' is registered in JMX already; "
                     + "close its registration first", e);
+        } catch (NotCompliantMBeanException e) {
+            throw new IllegalArgumentException("mxBean must implement an interface whose name ends in MXBean, was a "
+                    + mxBean.getClass().getName(), e);
         } catch (JMException e) {
             throw new IllegalStateException("could not register " + type + " '" + name + "' in JMX", e);
         }

@@ -3,7 +3,11 @@ package dev.watertight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.watertight.testing.ManualTimeSource;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -122,5 +126,102 @@ class WatertightJmxTest {
             assertThat(cache.budget()).isEqualTo(2000);
             assertThat(server.getAttribute(memory.name(), "Parent")).isEqualTo("");
         }
+    }
+
+    @Test
+    void aKeyedGroupsCountsAreReadAndItsIdleCompartmentsEvictedThroughJmx() throws Exception {
+        ManualTimeSource time = new ManualTimeSource();
+        KeyedCompartments<String> tenants = KeyedCompartments.builder("tenants-jmx",
+                        (String tenant) -> Compartment.builder("tenant-" + tenant).bulkhead(Bulkhead.of("tenant-" + tenant, 1)).build())
+                .maxKeys(1).idleAfter(Duration.ofMinutes(1)).timeSource(time).build();
+        try (tenants; WatertightJmx.Registration jmx = WatertightJmx.register(tenants)) {
+            ObjectName name = new ObjectName("dev.watertight:type=KeyedCompartments,name=\"tenants-jmx\"");
+            assertThat(jmx.name()).isEqualTo(name);
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            CompletableFuture<String> acme = tenants.callAsync("acme", () -> pending);
+            assertThatThrownBy(() -> tenants.call("globex", () -> 1)).isInstanceOf(KeyedCompartmentsFullException.class);
+            pending.complete("done");
+            assertThat(acme.join()).isEqualTo("done");
+            assertThat(tenants.call("globex", () -> 2)).isEqualTo(2); // evicts acme, idle now
+
+            assertThat(server.getAttribute(name, "Keys")).isEqualTo(1);
+            assertThat(server.getAttribute(name, "MaxKeys")).isEqualTo(1);
+            assertThat(server.getAttribute(name, "Created")).isEqualTo(2L);
+            assertThat(server.getAttribute(name, "Evicted")).isEqualTo(1L);
+            assertThat(server.getAttribute(name, "Rejected")).isEqualTo(1L);
+
+            assertThat(server.invoke(name, "evictIdle", new Object[0], new String[0])).isEqualTo(0);
+            time.advance(61, TimeUnit.SECONDS);
+            assertThat(server.invoke(name, "evictIdle", new Object[0], new String[0])).isEqualTo(1);
+            assertThat(tenants.compartment("globex")).isEmpty();
+            assertThat(server.getAttribute(name, "Keys")).isEqualTo(0);
+            assertThat(server.getAttribute(name, "Evicted")).isEqualTo(2L);
+        }
+        assertThat(server.queryNames(new ObjectName("dev.watertight:type=KeyedCompartments,*"), null)).isEmpty();
+    }
+
+    @Test
+    void aRegistrysKeyedGroupsAppearInJmxIncludingOnesRegisteredLaterUntilClosed() throws Exception {
+        CompartmentRegistry registry = CompartmentRegistry.create();
+        registry.register(KeyedCompartments.builder("jmx-tenants",
+                (String tenant) -> Compartment.builder(tenant).bulkhead(Bulkhead.of(tenant, 1)).build()).maxKeys(7).build());
+        WatertightJmx.RegistryRegistration jmx = WatertightJmx.register(registry);
+        registry.register(KeyedCompartments.builder("jmx-partners",
+                (String partner) -> Compartment.builder(partner).bulkhead(Bulkhead.of(partner, 1)).build()).build());
+
+        ObjectName tenants = new ObjectName("dev.watertight:type=KeyedCompartments,name=\"jmx-tenants\"");
+        ObjectName partners = new ObjectName("dev.watertight:type=KeyedCompartments,name=\"jmx-partners\"");
+        assertThat(jmx.names()).containsExactly(tenants, partners);
+        assertThat(server.getAttribute(tenants, "MaxKeys")).isEqualTo(7);
+        registry.keyed("jmx-partners").call("initech", () -> 1);
+        assertThat(server.getAttribute(partners, "Created")).isEqualTo(1L);
+
+        jmx.close();
+        registry.register(KeyedCompartments.builder("jmx-late-group",
+                (String key) -> Compartment.builder(key).bulkhead(Bulkhead.of(key, 1)).build()).build());
+
+        assertThat(server.isRegistered(tenants)).isFalse();
+        assertThat(server.isRegistered(partners)).isFalse();
+        assertThat(server.isRegistered(new ObjectName("dev.watertight:type=KeyedCompartments,name=\"jmx-late-group\""))).isFalse();
+        registry.close();
+    }
+
+    @Test
+    void aRegistryThatCannotBeRegisteredWholeLeavesNothingRegistered() throws Exception {
+        CompartmentRegistry registry = CompartmentRegistry.create();
+        registry.register(Compartment.builder("jmx-first").bulkhead(Bulkhead.of("jmx-first", 1)).build());
+        registry.register(Compartment.builder("jmx-taken").bulkhead(Bulkhead.of("jmx-taken", 1)).build());
+        try (WatertightJmx.Registration taken = WatertightJmx.register(Bulkhead.of("jmx-taken", 2))) {
+            assertThatThrownBy(() -> WatertightJmx.register(registry))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("a Bulkhead named 'jmx-taken' is registered in JMX already; close its registration first");
+
+            registry.register(Compartment.builder("jmx-after").bulkhead(Bulkhead.of("jmx-after", 1)).build());
+            assertThat(server.queryNames(new ObjectName("dev.watertight:type=Bulkhead,*"), null))
+                    .containsExactly(taken.name());
+        }
+        registry.close();
+    }
+
+    @Test
+    void integrationModulesRegisterTheirMXBeansUnderTheSameNaming() throws Exception {
+        ProbeMXBean custom = () -> 5;
+        try (WatertightJmx.Registration jmx = WatertightJmx.register("CustomGuard", "a \"quoted\", name", custom)) {
+            assertThat(jmx.name().getKeyProperty("type")).isEqualTo("CustomGuard");
+            assertThat(ObjectName.unquote(jmx.name().getKeyProperty("name"))).isEqualTo("a \"quoted\", name");
+            assertThat(server.getAttribute(jmx.name(), "Value")).isEqualTo(5);
+        }
+        assertThatThrownBy(() -> WatertightJmx.register("Custom,Guard", "x", custom))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("type must be a letter followed by letters and digits, was 'Custom,Guard'");
+        assertThatThrownBy(() -> WatertightJmx.register("CustomGuard", "x", "not an MXBean"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mxBean must implement an interface whose name ends in MXBean, was a java.lang.String");
+    }
+
+    /** What an integration module's MXBean looks like to the server. */
+    public interface ProbeMXBean {
+        /** A value. */
+        int getValue();
     }
 }

@@ -275,11 +275,11 @@ public final class ConnectionCompartment implements DataSource {
         long handedOut = acquired.sum();
         // Every grant ends as a connection handed out or a failure; those that waited were recorded.
         long immediate = Math.max(0, handedOut + failures + otherFailures.sum() - waitedAndGranted.sum());
-        var percentiles = waits.percentiles(immediate);
+        AcquireWaits.Summary waited = waits.summary(immediate);
         return new ConnectionCompartmentStats(
                 name, pool, share.ceiling(), share.reserved(), share.inUse(), share.waiting(),
                 handedOut, timeouts, failures + brokenConnections.sum(), leaks.sum(), reclaimed.sum(),
-                percentiles[0], percentiles[1], percentiles[2]);
+                waited.p50(), waited.p99(), waited.max(), waited.count(), waited.total());
     }
 
     @Override

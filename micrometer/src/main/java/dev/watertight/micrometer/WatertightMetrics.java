@@ -7,6 +7,8 @@ import dev.watertight.CircuitBreakerStats;
 import dev.watertight.Compartment;
 import dev.watertight.CompartmentRegistry;
 import dev.watertight.CompartmentStats;
+import dev.watertight.KeyedCompartments;
+import dev.watertight.KeyedCompartmentsStats;
 import dev.watertight.MemoryBulkhead;
 import dev.watertight.MemoryBulkheadStats;
 import dev.watertight.RateLimiter;
@@ -57,7 +59,22 @@ import java.util.function.ToDoubleFunction;
  *       <td>{@code watertight.ratelimiter.available}, {@code .waiting}</td></tr>
  *   <tr><td>memory bulkhead</td><td>{@code watertight.memory.refusals} (no tag)</td>
  *       <td>{@code watertight.memory.reserved}, {@code .budget}, {@code .peak} (base unit bytes)</td></tr>
+ *   <tr><td>connection compartment ({@link ConnectionCompartmentMetrics}; tag {@code pool} too)</td><td>{@code watertight.connection.acquisitions}:
+ *       acquired, timed.out; {@code watertight.connection.errors}, {@code .leaks}, {@code .leaks.reclaimed}
+ *       (no tag)</td>
+ *       <td>{@code watertight.connection.in.use}, {@code .waiting}, {@code .limit}, {@code .reserved};
+ *       the wait for the quota: {@code watertight.connection.acquire.wait} (a function timer: count and
+ *       total), {@code .acquire.wait.percentile} (tag {@code phi}: 0.5, 0.99) and {@code .acquire.wait.max}
+ *       (time gauges; base unit seconds)</td></tr>
+ *   <tr><td>per-key group</td><td>{@code watertight.keyed.compartments.built}, {@code .compartments.evicted},
+ *       {@code watertight.keyed.rejected} (no tag)</td>
+ *       <td>{@code watertight.keyed.keys}, {@code .max.keys}</td></tr>
  * </table>
+ *
+ * <p>A per-key group is published as a whole, not key by key: keys come and go by the thousand,
+ * and a tag per key would make as many time series. Connection compartments
+ * (watertight-jdbc, an optional dependency of this module) are published by
+ * {@link ConnectionCompartmentMetrics}, so that this class never names a jdbc type.
  *
  * <p>Not thread-safe while being described; {@link #bindTo} may be called once per registry.
  */
@@ -129,6 +146,19 @@ public final class WatertightMetrics implements MeterBinder {
     }
 
     /**
+     * Publishes a group of per-key compartments: its keys and bound, the compartments it built
+     * and evicted, and the calls it refused.
+     *
+     * @param group the group
+     * @return this
+     */
+    public WatertightMetrics keyed(KeyedCompartments<?> group) {
+        Objects.requireNonNull(group, "group must not be null");
+        bindings.add(registry -> bindKeyed(registry, group));
+        return this;
+    }
+
+    /**
      * Publishes every guard of a compartment (bulkhead or pool, breaker, rate limiter), tagged
      * with the compartment's name.
      *
@@ -159,8 +189,8 @@ public final class WatertightMetrics implements MeterBinder {
     }
 
     /**
-     * Publishes every compartment and memory budget of a registry: those there are when bound,
-     * and those a reload or a registration adds later.
+     * Publishes every compartment, memory budget and group of per-key compartments of a
+     * registry: those there are when bound, and those a reload or a registration adds later.
      *
      * @param compartments the registry
      * @return this
@@ -170,6 +200,7 @@ public final class WatertightMetrics implements MeterBinder {
         bindings.add(registry -> {
             compartments.eachCompartment(compartment -> bindCompartment(registry, compartment));
             compartments.eachMemoryBulkhead(memory -> bindMemory(registry, memory.name(), memory::stats));
+            compartments.eachKeyedGroup(group -> bindKeyed(registry, group));
         });
         return this;
     }
@@ -180,17 +211,18 @@ public final class WatertightMetrics implements MeterBinder {
         bindings.forEach(binding -> binding.accept(registry));
     }
 
-    private static Tags tags(String name, String compartment) {
+    static Tags tags(String name, String compartment) {
         return Tags.of("name", name, "compartment", compartment);
     }
 
-    private static <S> void counter(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
+    /** A function counter; it holds {@code stats} weakly, so a strong gauge of the same guard must hold it too. */
+    static <S> void counter(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
             ToDoubleFunction<S> value, String description) {
         FunctionCounter.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
                 .tags(tags).description(description).register(registry);
     }
 
-    private static <S> void gauge(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
+    static <S> void gauge(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
             ToDoubleFunction<S> value, String description, String unit) {
         Gauge.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
                 .tags(tags).description(description).baseUnit(unit).strongReference(true).register(registry);
@@ -251,5 +283,19 @@ public final class WatertightMetrics implements MeterBinder {
         gauge(registry, "watertight.memory.budget", tags, stats, MemoryBulkheadStats::budget, "The budget", "bytes");
         gauge(registry, "watertight.memory.peak", tags, stats, MemoryBulkheadStats::peak, "The most bytes reserved at once", "bytes");
         counter(registry, "watertight.memory.refusals", tags, stats, MemoryBulkheadStats::refusals, "Reservations refused");
+    }
+
+    private static void bindKeyed(MeterRegistry registry, KeyedCompartments<?> group) {
+        Tags tags = tags(group.name(), group.name());
+        Supplier<KeyedCompartmentsStats> stats = group::stats;
+        gauge(registry, "watertight.keyed.keys", tags, stats, KeyedCompartmentsStats::keys, "Keys with a live compartment now", null);
+        gauge(registry, "watertight.keyed.max.keys", tags, stats, KeyedCompartmentsStats::maxKeys, "The most live compartments kept", null);
+        // "built", not "created": Prometheus reads a "_created" suffix as a counter's creation time.
+        counter(registry, "watertight.keyed.compartments.built", tags, stats, KeyedCompartmentsStats::created,
+                "Compartments built for new keys");
+        counter(registry, "watertight.keyed.compartments.evicted", tags, stats, KeyedCompartmentsStats::evicted,
+                "Compartments evicted, idle or least recently used");
+        counter(registry, "watertight.keyed.rejected", tags, stats, KeyedCompartmentsStats::rejected,
+                "Calls refused: every live compartment was busy");
     }
 }

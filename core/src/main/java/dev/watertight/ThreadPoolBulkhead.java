@@ -157,6 +157,25 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
     /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
     ThreadPoolStats stats();
 
+    /**
+     * Starts measuring, for the given timings, how long each task waits to start and how long it
+     * runs; see {@link CallTimings} for what is reported when. Timings can be attached at any
+     * time, to a running pool, and several at once: each attached one hears every report.
+     *
+     * <p>A task's wait runs from its admission by {@link #submit} until a worker starts it: its
+     * time in the queue, including the hand-off to an idle worker. Its running time ends when its
+     * code returns, even after its timeout or a cancellation, since the thread is taken until then.
+     * Both are reported on the worker thread, before the task's future completes (unless its
+     * timeout or a cancellation completed the future earlier). A task that
+     * never starts (cancelled while queued, dropped at close) is not reported. A measured task
+     * reads the pool's {@linkplain Builder#timeSource time source} three times, and allocates one
+     * small object more.
+     *
+     * @param timings where to report; thread-safe and quick, it runs on the pool's threads
+     * @return the recording; closing it detaches these timings (the others stay attached)
+     */
+    CallTimings.Recording recordTimings(CallTimings timings);
+
     /** Whether {@link #close()} has been called. */
     boolean isClosed();
 

@@ -44,6 +44,15 @@ final class BulkheadPermit implements Bulkhead.Permit {
 
     @Override
     public void close() {
+        release();
+    }
+
+    /**
+     * Gives the permit back unless it was given back already.
+     *
+     * @return whether this call gave it back (exactly one call does)
+     */
+    boolean release() {
         int current = state;
         while (current != RELEASED) {
             int witness = (int) STATE.compareAndExchange(this, current, RELEASED);
@@ -53,10 +62,11 @@ final class BulkheadPermit implements Bulkhead.Permit {
                 } else {
                     bulkhead.leave();
                 }
-                return;
+                return true;
             }
             current = witness;
         }
+        return false;
     }
 
     /**

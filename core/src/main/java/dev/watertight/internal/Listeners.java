@@ -95,6 +95,16 @@ public final class Listeners {
         }
     }
 
+    /**
+     * Counts a failure of something else the compartment reports to on its behalf, such as its
+     * {@link dev.watertight.CallTimings}.
+     *
+     * @param failure what it threw
+     */
+    public void failed(Throwable failure) {
+        count(failure);
+    }
+
     private void count(Throwable failure) {
         failures.increment();
     }

@@ -4,6 +4,7 @@ import dev.watertight.Bulkhead;
 import dev.watertight.BulkheadConfig;
 import dev.watertight.BulkheadFullException;
 import dev.watertight.BulkheadStats;
+import dev.watertight.CallTimings;
 import dev.watertight.Deadline;
 import dev.watertight.SharedCapacity;
 import java.util.Objects;
@@ -27,6 +28,14 @@ import java.util.function.Supplier;
  * <p>{@link #reconfigure} changes the limit through the permits' own resize and replaces
  * {@code maxWaitNanos} and {@code config} (volatile, read only on the slow path and by
  * {@link #config()}); reconfigurations are serialized by a lock the call path never takes.
+ *
+ * <p><b>Timings</b> ({@link #recordTimings}) are off until asked for: each entry point reads the
+ * volatile {@code timings} once and, while it is null, goes on exactly as without them (no clock
+ * read, no allocation). With timings, the call goes through a measuring twin of its entry point:
+ * a permit taken at once reports a wait of 0 without reading the clock, a caller that waited reports
+ * the time from its first failed attempt to admission, and the work is timed from after admission
+ * until it ends (the permit is given back first, then the time reported). Attaching and detaching
+ * replace the immutable {@link TimingsFanOut} under the reconfiguration lock.
  */
 public final class SemaphoreBulkhead implements Bulkhead {
     private volatile BulkheadConfig config;
@@ -39,6 +48,8 @@ public final class SemaphoreBulkhead implements Bulkhead {
     private final Listeners listeners;
     private final LongAdder failed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    /** Attached timings, or null: read once per call, replaced under reconfigureLock. */
+    private volatile TimingsFanOut timings;
 
     /**
      * Creates the bulkhead with every permit free.
@@ -75,6 +86,10 @@ public final class SemaphoreBulkhead implements Bulkhead {
     @Override
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
+        TimingsFanOut measuring = timings;
+        if (measuring != null) {
+            return callMeasured(task, measuring);
+        }
         enter();
         T result;
         try {
@@ -90,6 +105,11 @@ public final class SemaphoreBulkhead implements Bulkhead {
     @Override
     public void run(Runnable task) {
         Objects.requireNonNull(task, "task");
+        TimingsFanOut measuring = timings;
+        if (measuring != null) {
+            runMeasured(task, measuring);
+            return;
+        }
         enter();
         try {
             task.run();
@@ -100,9 +120,47 @@ public final class SemaphoreBulkhead implements Bulkhead {
         permits.release();
     }
 
+    private <T> T callMeasured(Callable<? extends T> task, TimingsFanOut measuring) throws Exception {
+        measuring.waited(enterMeasured());
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = task.call();
+        } catch (Throwable failure) {
+            long ran = System.nanoTime() - start;
+            leaveFailed();
+            measuring.ran(ran);
+            throw failure;
+        }
+        long ran = System.nanoTime() - start;
+        permits.release();
+        measuring.ran(ran);
+        return result;
+    }
+
+    private void runMeasured(Runnable task, TimingsFanOut measuring) {
+        measuring.waited(enterMeasured());
+        long start = System.nanoTime();
+        try {
+            task.run();
+        } catch (Throwable failure) {
+            long ran = System.nanoTime() - start;
+            leaveFailed();
+            measuring.ran(ran);
+            throw failure;
+        }
+        long ran = System.nanoTime() - start;
+        permits.release();
+        measuring.ran(ran);
+    }
+
     @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
+        TimingsFanOut measuring = timings;
+        if (measuring != null) {
+            return callAsyncMeasured(task, measuring);
+        }
         try {
             enter();
         } catch (BulkheadFullException rejection) {
@@ -119,8 +177,31 @@ public final class SemaphoreBulkhead implements Bulkhead {
         return StageMirror.of(stage, (value, failure) -> permit.close(failure != null));
     }
 
+    private <T> CompletableFuture<T> callAsyncMeasured(Supplier<? extends CompletionStage<T>> task,
+            TimingsFanOut measuring) {
+        try {
+            measuring.waited(enterMeasured());
+        } catch (BulkheadFullException rejection) {
+            return CompletableFuture.failedFuture(rejection);
+        }
+        long start = System.nanoTime();
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(task.get(), "the task returned null instead of a CompletionStage");
+        } catch (Throwable failure) {
+            long ran = System.nanoTime() - start;
+            leaveFailed();
+            measuring.ran(ran);
+            return CompletableFuture.failedFuture(failure);
+        }
+        TimedPermit permit = new TimedPermit(new BulkheadPermit(this), measuring, start);
+        return StageMirror.of(stage, (value, failure) -> permit.close(failure != null));
+    }
+
     @Override
     public Permit acquire() throws InterruptedException {
+        TimingsFanOut measuring = timings;
+        long waited = 0;
         if (!permits.tryAcquire()) {
             long maxWait = maxWaitNanos;
             if (maxWait == 0) {
@@ -130,13 +211,45 @@ public final class SemaphoreBulkhead implements Bulkhead {
             if (!permits.tryAcquire(maxWait)) {
                 throw reject(System.nanoTime() - start, false);
             }
+            if (measuring != null) {
+                waited = System.nanoTime() - start;
+            }
         }
-        return new BulkheadPermit(this);
+        return measuring == null ? new BulkheadPermit(this) : timedPermit(measuring, waited);
     }
 
     @Override
     public Optional<Permit> tryAcquire() {
-        return permits.tryAcquire() ? Optional.of(new BulkheadPermit(this)) : Optional.empty();
+        if (!permits.tryAcquire()) {
+            return Optional.empty();
+        }
+        TimingsFanOut measuring = timings;
+        return Optional.of(measuring == null ? new BulkheadPermit(this) : timedPermit(measuring, 0));
+    }
+
+    /** A permit just taken, whose hold time is reported when it is given back. */
+    private Permit timedPermit(TimingsFanOut measuring, long waited) {
+        measuring.waited(waited);
+        return new TimedPermit(new BulkheadPermit(this), measuring, System.nanoTime());
+    }
+
+    @Override
+    public CallTimings.Recording recordTimings(CallTimings added) {
+        Objects.requireNonNull(added, "timings must not be null");
+        reconfigureLock.lock();
+        try {
+            timings = TimingsFanOut.plus(timings, added, listeners);
+        } finally {
+            reconfigureLock.unlock();
+        }
+        return new TimingsRecording(() -> {
+            reconfigureLock.lock();
+            try {
+                timings = TimingsFanOut.minus(timings, added);
+            } finally {
+                reconfigureLock.unlock();
+            }
+        });
     }
 
     @Override
@@ -212,11 +325,26 @@ public final class SemaphoreBulkhead implements Bulkhead {
     /** Takes a permit or throws; the fast path is one CAS. */
     private void enter() {
         if (!permits.tryAcquire()) {
-            enterSlowly();
+            enterSlowly(false);
         }
     }
 
-    private void enterSlowly() {
+    /**
+     * Takes a permit or throws, as {@link #enter()} does.
+     *
+     * @return how long the caller waited: 0, without reading the clock, if a permit was free
+     */
+    private long enterMeasured() {
+        return permits.tryAcquire() ? 0 : enterSlowly(true);
+    }
+
+    /**
+     * Waits for a permit up to maxWait, or throws.
+     *
+     * @param measure whether to read the clock once more on admission to return the wait
+     * @return the wait if measured, otherwise 0
+     */
+    private long enterSlowly(boolean measure) {
         // Never wait past the deadline of an enclosing timeout (read only on this slow path).
         long maxWait = maxWaitNanos;
         long wait = maxWait == 0 ? 0 : Math.min(maxWait, Deadline.remainingNanos());
@@ -234,6 +362,7 @@ public final class SemaphoreBulkhead implements Bulkhead {
         if (!admitted) {
             throw reject(System.nanoTime() - start, false);
         }
+        return measure ? System.nanoTime() - start : 0;
     }
 
     private BulkheadFullException reject(long waitedNanos, boolean interrupted) {

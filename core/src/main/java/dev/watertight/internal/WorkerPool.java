@@ -1,11 +1,13 @@
 package dev.watertight.internal;
 
 import dev.watertight.BulkheadFullException;
+import dev.watertight.CallTimings;
 import dev.watertight.CompartmentClosedException;
 import dev.watertight.TaskTimeoutException;
 import dev.watertight.ThreadPoolBulkhead;
 import dev.watertight.ThreadPoolBulkheadConfig;
 import dev.watertight.ThreadPoolStats;
+import dev.watertight.TimeSource;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -82,6 +84,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Cost on the hot path: one CAS per task start on the gate word (the slot); giving the slot
  * back shares the atomic add that already made the task leave, plus one volatile read of
  * {@code slotWaiters}. Timeout and limits are read from the volatile {@code config}.
+ *
+ * <h2>Timings</h2>
+ * Off until {@link #recordTimings} attaches some: {@code submit} reads the volatile
+ * {@code timings} once and, while it is null, goes on as without them. Otherwise it wraps the
+ * task's code in a {@link MeasuredTask}, which reads the time source on admission and reports
+ * from the worker; the task's state machine, the gate and the workers know nothing of it.
+ * Attaching and detaching replace the immutable {@link TimingsFanOut} under {@code workerLock}.
  */
 public final class WorkerPool implements ThreadPoolBulkhead {
     /** Queue entry that tells one worker to exit. */
@@ -99,6 +108,9 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private final AdmissionGate gate;
     private final LinkedBlockingQueue<PoolTask<?>> queue = new LinkedBlockingQueue<>();
     private final Thread.Builder threadBuilder;
+    private final TimeSource timeSource;
+    /** Attached timings, or null: read once per submission, replaced under workerLock. */
+    private volatile TimingsFanOut timings;
 
     private final ReentrantLock workerLock = new ReentrantLock();
     /** The live workers; copied on write under workerLock (workers start and retire rarely). */
@@ -144,6 +156,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
         this.name = config.name();
         this.targetWorkers = config.threads();
         this.writableStackTrace = config.writableStackTrace();
+        this.timeSource = config.timeSource();
         this.listeners = new Listeners(name, config.listeners());
         this.gate = new AdmissionGate((long) config.threads() + config.queueCapacity(), config.threads());
         String prefix = "watertight-" + name + "-";
@@ -224,13 +237,15 @@ public final class WorkerPool implements ThreadPoolBulkhead {
             futureCompleted();
             throw inside == AdmissionGate.FULL ? rejectFull() : rejectClosed();
         }
-        PoolTask<T> poolTask = new PoolTask<>(this, task);
+        PoolTask<T> poolTask;
         try {
+            TimingsFanOut measuring = timings; // a time source that throws refuses the task, leaking nothing
+            poolTask = new PoolTask<>(this, measuring == null ? task : new MeasuredTask<>(task, measuring, timeSource));
             ensureWorkers();
-        } catch (Throwable cannotStartThread) {
+        } catch (Throwable cannotStart) {
             leaveGate();
             futureCompleted();
-            throw cannotStartThread;
+            throw cannotStart;
         }
         submitted.increment();
         queue.offer(poolTask);
@@ -238,6 +253,25 @@ public final class WorkerPool implements ThreadPoolBulkhead {
             poolTask.abandon(); // close() drained the queue before this task arrived
         }
         return poolTask;
+    }
+
+    @Override
+    public CallTimings.Recording recordTimings(CallTimings added) {
+        Objects.requireNonNull(added, "timings must not be null");
+        workerLock.lock();
+        try {
+            timings = TimingsFanOut.plus(timings, added, listeners);
+        } finally {
+            workerLock.unlock();
+        }
+        return new TimingsRecording(() -> {
+            workerLock.lock();
+            try {
+                timings = TimingsFanOut.minus(timings, added);
+            } finally {
+                workerLock.unlock();
+            }
+        });
     }
 
     private BulkheadFullException rejectFull() {

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,12 @@ import java.util.function.ToDoubleFunction;
  * <p>Every meter has the tags {@code name} (the guard's name) and {@code compartment} (the
  * compartment it belongs to; the guard's own name when bound alone). Meters read the guards'
  * {@code stats()} snapshots when the registry is read (a scrape), never on the guards' hot paths.
+ *
+ * <p>With {@link #timers()}, binding also attaches {@link dev.watertight.CallTimings} to every bulkhead and thread
+ * pool it publishes (alone, in a compartment, or in a registry), which record each call's wait and
+ * running time into timers on the calling or worker thread. That costs a few clock reads per call,
+ * which is why it is opt-in. The timers have Micrometer's defaults (count, total, max); a
+ * {@code MeterFilter} or the registry's configuration can add percentiles or histograms.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -71,6 +78,19 @@ import java.util.function.ToDoubleFunction;
  *       <td>{@code watertight.keyed.keys}, {@code .max.keys}</td></tr>
  * </table>
  *
+ * <table>
+ *   <caption>Timers, with {@link #timers()}</caption>
+ *   <tr><th>guard</th><th>timer</th><th>what it times, per admitted call</th></tr>
+ *   <tr><td>bulkhead</td><td>{@code watertight.bulkhead.wait}</td>
+ *       <td>waiting for a permit (0 when one was free at once)</td></tr>
+ *   <tr><td>bulkhead</td><td>{@code watertight.bulkhead.execution}</td>
+ *       <td>holding the permit: the call, the async stage, or an acquired permit until closed</td></tr>
+ *   <tr><td>thread pool</td><td>{@code watertight.threadpool.queue.wait}</td>
+ *       <td>from admission until a worker starts the task</td></tr>
+ *   <tr><td>thread pool</td><td>{@code watertight.threadpool.execution}</td>
+ *       <td>the task's code running on the worker</td></tr>
+ * </table>
+ *
  * <p>A per-key group is published as a whole, not key by key: keys come and go by the thousand,
  * and a tag per key would make as many time series. Connection compartments
  * (watertight-jdbc, an optional dependency of this module) are published by
@@ -80,9 +100,22 @@ import java.util.function.ToDoubleFunction;
  */
 public final class WatertightMetrics implements MeterBinder {
     private final List<Consumer<MeterRegistry>> bindings = new ArrayList<>();
+    private boolean timers;
 
     /** Starts with nothing to publish. */
     public WatertightMetrics() {
+    }
+
+    /**
+     * Also publishes timers of each call's wait and running time for every bulkhead and thread
+     * pool, bound before or after this call: see the class documentation. Off by default, since
+     * measuring adds clock reads to every call of those guards.
+     *
+     * @return this
+     */
+    public WatertightMetrics timers() {
+        this.timers = true;
+        return this;
     }
 
     /**
@@ -93,7 +126,10 @@ public final class WatertightMetrics implements MeterBinder {
      */
     public WatertightMetrics bulkhead(Bulkhead bulkhead) {
         Objects.requireNonNull(bulkhead, "bulkhead must not be null");
-        bindings.add(registry -> bindBulkhead(registry, bulkhead.name(), bulkhead.name(), bulkhead::stats));
+        bindings.add(registry -> {
+            bindBulkhead(registry, bulkhead.name(), bulkhead.name(), bulkhead::stats);
+            timeBulkhead(registry, bulkhead, bulkhead.name());
+        });
         return this;
     }
 
@@ -105,7 +141,10 @@ public final class WatertightMetrics implements MeterBinder {
      */
     public WatertightMetrics threadPool(ThreadPoolBulkhead pool) {
         Objects.requireNonNull(pool, "pool must not be null");
-        bindings.add(registry -> bindThreadPool(registry, pool.name(), pool.name(), pool::stats));
+        bindings.add(registry -> {
+            bindThreadPool(registry, pool.name(), pool.name(), pool::stats);
+            timeThreadPool(registry, pool, pool.name());
+        });
         return this;
     }
 
@@ -171,8 +210,10 @@ public final class WatertightMetrics implements MeterBinder {
         return this;
     }
 
-    private static void bindCompartment(MeterRegistry registry, Compartment compartment) {
+    private void bindCompartment(MeterRegistry registry, Compartment compartment) {
         String tag = compartment.name();
+        compartment.bulkhead().ifPresent(bulkhead -> timeBulkhead(registry, bulkhead, tag));
+        compartment.threadPool().ifPresent(pool -> timeThreadPool(registry, pool, tag));
         CompartmentStats now = compartment.stats(); // which guards it has does not change
         if (now.bulkhead() != null) {
             bindBulkhead(registry, now.bulkhead().name(), tag, () -> compartment.stats().bulkhead());
@@ -209,6 +250,28 @@ public final class WatertightMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry must not be null");
         bindings.forEach(binding -> binding.accept(registry));
+    }
+
+    private void timeBulkhead(MeterRegistry registry, Bulkhead bulkhead, String compartment) {
+        if (timers) {
+            Tags tags = tags(bulkhead.name(), compartment);
+            bulkhead.recordTimings(new MicrometerCallTimings(
+                    timer(registry, "watertight.bulkhead.wait", tags, "Time calls waited for a permit"),
+                    timer(registry, "watertight.bulkhead.execution", tags, "Time calls held a permit")));
+        }
+    }
+
+    private void timeThreadPool(MeterRegistry registry, ThreadPoolBulkhead pool, String compartment) {
+        if (timers) {
+            Tags tags = tags(pool.name(), compartment);
+            pool.recordTimings(new MicrometerCallTimings(
+                    timer(registry, "watertight.threadpool.queue.wait", tags, "Time tasks waited to start"),
+                    timer(registry, "watertight.threadpool.execution", tags, "Time tasks ran")));
+        }
+    }
+
+    private static Timer timer(MeterRegistry registry, String meter, Tags tags, String description) {
+        return Timer.builder(meter).tags(tags).description(description).register(registry);
     }
 
     static Tags tags(String name, String compartment) {

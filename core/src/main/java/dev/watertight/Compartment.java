@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * holds its permit until its code has really returned, the breaker never counts a refusal by the
  * rate limiter or the bulkhead as a failure of the dependency (a timeout is a failure; a full
  * bulkhead is not), and the retry never retries a refusal: it would only add load where there
- * is no room. Every guard is optional; each is also usable alone. {@link #toString()} shows the
+ * is no room. Every guard is optional; each is also usable alone. Its {@code toString()} shows the
  * order.
  *
  * <pre>{@code

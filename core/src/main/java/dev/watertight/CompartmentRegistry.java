@@ -56,6 +56,7 @@ public final class CompartmentRegistry implements AutoCloseable {
     private final Set<String> codeKeyed = new HashSet<>(); // guarded by `changes`
     private final Map<String, ConfiguredKeyedGroup> configuredKeyed = new LinkedHashMap<>(); // guarded by `changes`
     private final List<HealthMonitor> healthMonitors = new CopyOnWriteArrayList<>();
+    private final List<ConfigFollower> followers = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super Compartment>> compartmentWatchers = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super MemoryBulkhead>> memoryWatchers = new CopyOnWriteArrayList<>();
     private final List<Consumer<? super KeyedCompartments<?>>> keyedWatchers = new CopyOnWriteArrayList<>();
@@ -237,6 +238,40 @@ public final class CompartmentRegistry implements AutoCloseable {
     }
 
     /**
+     * Keeps a part built from the configuration outside this registry in step with it, such as
+     * {@code watertight-jdbc}'s {@code ConnectionCompartments}: every later {@link #apply} checks
+     * the part together with this registry's guards ({@link ConfigFollower#check}), refuses the
+     * whole configuration if either has a problem, and otherwise changes the part
+     * ({@link ConfigFollower#reconfigure}) before its own guards. Gives it the configuration applied
+     * last now, unless none was applied yet.
+     *
+     * <pre>{@code
+     * ConnectionCompartments db = registry.applyConfigTo(
+     *         ConnectionCompartments.builder().configure(registry.config(), dataSources).build());
+     * }</pre>
+     *
+     * @param follower the part; change it only through this registry from now on
+     * @param <F> its type
+     * @return the part
+     * @throws ConfigurationException if the part cannot take the configuration applied last; it is
+     *     not added then
+     */
+    public <F extends ConfigFollower> F applyConfigTo(F follower) {
+        Objects.requireNonNull(follower, "follower must not be null");
+        changes.lock();
+        try {
+            checkOpen();
+            if (config != WatertightConfig.EMPTY) {
+                follower.reconfigure(config);
+            }
+            followers.add(follower);
+            return follower;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
      * Calls the action for every compartment there is now, and for every one registered or
      * configured later, once each: how metrics, JMX and dashboards keep up with the registry. The
      * action runs while changes are held back, so it must be quick; what it throws reaches the
@@ -366,7 +401,10 @@ public final class CompartmentRegistry implements AutoCloseable {
      * with their permits and threads, and new calls wait for room under the new limit. Needs a
      * restart (refused here, because code may hold the objects): removing a compartment, a
      * memory budget or a group, adding or removing a guard of a running compartment or template, a bulkhead's fairness,
-     * a memory budget's parent, and any change to connection pools or connection compartments.
+     * a memory budget's parent, and, in the {@code connections} section, a pool's capacity, a
+     * compartment's reservation or pool, and adding or removing a pool or a compartment (their
+     * {@code DataSource}s are given in code). A connection compartment's ceiling and acquire
+     * timeout may change: they reach the connection compartments given to {@link #applyConfigTo}.
      *
      * @param next the new configuration
      * @return one line per change made, e.g. {@code compartments.user-ops.threadPool: threads 5 -> 8}
@@ -377,9 +415,19 @@ public final class CompartmentRegistry implements AutoCloseable {
         changes.lock();
         try {
             checkOpen();
-            List<ConfigProblem> problems = ConfiguredGuards.check(config, next, codeRegistered, codeKeyed);
+            List<ConfigProblem> problems = new ArrayList<>(ConfiguredGuards.check(config, next, codeRegistered, codeKeyed));
+            for (ConfigFollower follower : followers) {
+                problems.addAll(follower.check(next));
+            }
             if (!problems.isEmpty()) {
-                throw new ConfigurationException(problems);
+                // distinct: the registry and a follower may both find one change to a pool or a reservation
+                throw new ConfigurationException(problems.stream().distinct().toList());
+            }
+            // Followers first: each was checked, so only a change made behind the registry's back
+            // can refuse now, and then nothing of the registry has changed yet.
+            List<String> followed = new ArrayList<>();
+            for (ConfigFollower follower : followers) {
+                followed.addAll(follower.reconfigure(next));
             }
             // New guards first: if building one fails, nothing running has changed yet.
             List<String> made = new ArrayList<>();
@@ -417,6 +465,7 @@ public final class CompartmentRegistry implements AutoCloseable {
                 }
             }
             made.addAll(ConfiguredGuards.healthChanges(config.health(), next.health()));
+            made.addAll(followed);
             healthMonitors.forEach(monitor -> monitor.reconfigure(next.health()));
             Map<String, KeyedCompartments<?>> groupsBefore = keyed;
             keyed = Collections.unmodifiableMap(groups);

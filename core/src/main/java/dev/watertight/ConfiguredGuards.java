@@ -20,7 +20,9 @@ import java.util.Set;
  * sizes, budgets, breaker thresholds and windows, rates, timeouts, retries). What needs a
  * restart, because code holds the objects: removing a compartment or budget, adding or removing
  * a guard of a running compartment, a bulkhead's fairness, a memory budget's parent, connection
- * pools and their compartments (their {@code DataSource}s belong to the service). Groups of
+ * pools, their capacities and which compartments draw from them with what reservation (their
+ * {@code DataSource}s belong to the service; a connection compartment's ceiling and acquire
+ * timeout change in place, through the {@link ConfigFollower}s of the registry). Groups of
  * per-key compartments follow the same rules for their template (see
  * {@link ConfiguredKeyedGroup}); health thresholds always change in place.
  */
@@ -148,13 +150,49 @@ final class ConfiguredGuards {
         if (running == WatertightConfig.EMPTY) {
             return problems; // the first configuration: nothing runs yet
         }
-        if (!running.connectionPools().equals(next.connectionPools())) {
-            problems.add(restart("connections.pools", "connection pools change only at a restart"));
-        }
-        if (!running.connectionCompartments().equals(next.connectionCompartments())) {
-            problems.add(restart("connections.compartments", "connection compartments change only at a restart"));
-        }
+        connectionProblems(running, next, problems);
         return problems;
+    }
+
+    /**
+     * What the connections section cannot change in place: the connection compartments' ceilings
+     * and acquire timeouts may change; pools, their capacities, reservations, and which pool a
+     * compartment draws from are fixed, since the {@code DataSource}s are given in code.
+     */
+    private static void connectionProblems(WatertightConfig running, WatertightConfig next, List<ConfigProblem> problems) {
+        running.connectionPools().forEach((name, was) -> {
+            ConnectionPoolConfig now = next.connectionPools().get(name);
+            String path = "connections.pools." + name;
+            if (now == null) {
+                problems.add(restart(path, "removing a connection pool needs a restart (its DataSource is given in code)"));
+            } else if (was.capacity() != now.capacity()) {
+                problems.add(new ConfigProblem("reload", path, String.valueOf(now.capacity()), "the capacity of a connection "
+                        + "pool changes only at a restart (" + was.capacity() + " -> " + now.capacity() + ")"));
+            }
+        });
+        next.connectionPools().keySet().stream().filter(name -> !running.connectionPools().containsKey(name)).forEach(name ->
+                problems.add(restart("connections.pools." + name, "adding a connection pool needs a restart (its "
+                        + "DataSource is given in code)")));
+        running.connectionCompartments().forEach((name, was) -> {
+            ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
+            String path = "connections.compartments." + name;
+            if (now == null) {
+                problems.add(restart(path, "removing a connection compartment needs a restart (code may hold it)"));
+                return;
+            }
+            if (!was.pool().equals(now.pool())) {
+                problems.add(new ConfigProblem("reload", path + ".pool", now.pool(), "a connection compartment cannot move to "
+                        + "another pool ('" + was.pool() + "' -> '" + now.pool() + "'); a restart is needed"));
+            }
+            if (was.reserved() != now.reserved()) {
+                problems.add(new ConfigProblem("reload", path + ".reserved", String.valueOf(now.reserved()), "the reservation "
+                        + "of a connection compartment changes only at a restart (" + was.reserved() + " -> "
+                        + now.reserved() + "); its ceiling and acquireTimeout may change"));
+            }
+        });
+        next.connectionCompartments().keySet().stream().filter(name -> !running.connectionCompartments().containsKey(name))
+                .forEach(name -> problems.add(restart("connections.compartments." + name,
+                        "adding a connection compartment needs a restart (its pool's DataSource is given in code)")));
     }
 
     private static ConfigProblem restart(String path, String message) {

@@ -25,7 +25,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p><b>Guarantees.</b> The units in use never exceed the capacity, not even for an instant. A
- * share never holds more than its ceiling. A share holding less than its reservation always gets
+ * share never holds more than its ceiling (after {@linkplain Share#resizeCeiling a lowering}, more
+ * than the ceiling in force when it took its last unit, until enough come back). A share holding less than its reservation always gets
  * a unit at once: the others may borrow only what no share has reserved. So a neighbour's flood
  * can take the idle capacity, but never the part another compartment is guaranteed. The sum of
  * reservations may not exceed the capacity.
@@ -144,9 +145,30 @@ public final class SharedCapacity {
             return account.reserved();
         }
 
-        /** The most units this share may hold. */
+        /** The most units this share may hold, now. */
         public int ceiling() {
             return account.ceiling();
+        }
+
+        /**
+         * Changes the most units this share may hold, at once, keeping every unit held valid.
+         * Raising it lets waiting callers in at once, as many as the new room admits (and the
+         * capacity left). Lowering it takes nothing back: the share may hold more than the new
+         * ceiling for a while, and new attempts wait or are refused until what it holds is below
+         * it. The reservation and the capacity do not change.
+         *
+         * @param ceiling the new ceiling, from the share's reservation (and at least 1) to the capacity
+         * @return the ceiling it replaced
+         * @throws IllegalArgumentException naming the share, if the ceiling is out of that range
+         */
+        public int resizeCeiling(int ceiling) {
+            int lowest = Math.max(1, reserved());
+            if (ceiling < lowest || ceiling > capacity.capacity()) {
+                throw new IllegalArgumentException("ceiling of share '" + name + "' of '" + capacity.name()
+                        + "' must be between " + lowest + " (its reservation, at least 1) and " + capacity.capacity()
+                        + " (the capacity), was " + ceiling);
+            }
+            return account.resizeCeiling(ceiling);
         }
 
         /** Units this share holds now. */

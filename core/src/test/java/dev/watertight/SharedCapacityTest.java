@@ -142,4 +142,74 @@ class SharedCapacityTest {
         assertThatThrownBy(() -> Bulkhead.builder("x").share(seedPool().share("read")).maxConcurrent(3).build())
                 .hasMessage("maxConcurrent of a bulkhead on share 'read' must be the share's ceiling 10, was 3");
     }
+
+    @Test
+    void loweringACeilingTakesNothingBackAndRefusesUntilBelowIt() {
+        SharedCapacity pool = seedPool();
+        SharedCapacity.Share read = pool.share("read");
+        assertThat(takeAll(read)).isEqualTo(10);
+
+        assertThat(read.resizeCeiling(4)).as("the ceiling it replaced").isEqualTo(10);
+
+        assertThat(read.inUse()).as("nothing is taken back").isEqualTo(10);
+        for (int held = 10; held > 4; held--) {
+            assertThat(read.tryAcquire()).as("refused while %d are held", held).isFalse();
+            read.release();
+        }
+        assertThat(read.tryAcquire()).as("refused at the new ceiling").isFalse();
+        read.release();
+        assertThat(read.tryAcquire()).as("3 held: one more fits").isTrue();
+        assertThat(read.inUse()).isEqualTo(4);
+        assertThat(pool.borrowed()).isEqualTo(4);
+    }
+
+    @Test
+    void raisingACeilingLetsEveryWaiterThatFitsInAtOnce() throws Exception {
+        SharedCapacity pool = seedPool();
+        SharedCapacity.Share analytics = pool.share("analytics");
+        assertThat(takeAll(analytics)).isEqualTo(2);
+        List<Thread> waiters = new ArrayList<>();
+        CountDownLatch granted = new CountDownLatch(3);
+        AtomicBoolean refused = new AtomicBoolean();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(Thread.ofPlatform().start(() -> {
+                try {
+                    if (analytics.tryAcquire(TimeUnit.MINUTES.toNanos(5))) {
+                        granted.countDown();
+                    } else {
+                        refused.set(true);
+                    }
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> analytics.waiting() == 3);
+
+        analytics.resizeCeiling(5);
+
+        // Nobody gives a unit back: without the wake-up they would wait five minutes.
+        assertThat(granted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused).isFalse();
+        assertThat(analytics.inUse()).isEqualTo(5);
+        for (Thread waiter : waiters) {
+            waiter.join();
+        }
+    }
+
+    @Test
+    void aCeilingMustStayBetweenTheReservationAndTheCapacity() {
+        SharedCapacity pool = seedPool();
+
+        assertThatThrownBy(() -> pool.share("write").resizeCeiling(2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ceiling of share 'write' of 'app-db' must be between 3 (its reservation, at least 1) and 15 "
+                        + "(the capacity), was 2");
+        assertThatThrownBy(() -> pool.share("read").resizeCeiling(16))
+                .hasMessage("ceiling of share 'read' of 'app-db' must be between 1 (its reservation, at least 1) and 15 "
+                        + "(the capacity), was 16");
+        assertThatThrownBy(() -> pool.share("read").resizeCeiling(0)).hasMessageContaining("was 0");
+        assertThat(pool.share("write").resizeCeiling(15)).isEqualTo(5);
+        assertThat(pool.share("write").ceiling()).isEqualTo(15);
+    }
 }

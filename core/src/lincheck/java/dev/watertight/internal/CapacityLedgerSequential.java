@@ -15,16 +15,20 @@ import java.util.Arrays;
  * {@link CapacityLedgerVerifier} applies it with one documented relaxation, a borrower's spurious
  * refusal ({@link #mayBeRefused}).
  *
+ * <p>A ceiling may change ({@code resizeCeilingA}, {@code resizeCeilingB}, for
+ * {@link CapacityLedgerCeilingLincheckTest}): later attempts are judged against the new one, and
+ * units held stay held, so a share may hold more than its ceiling after a lowering.
+ *
  * <p>A timed attempt has the same specification as an immediate one: it succeeds exactly when a
  * unit is free for the share at the instant it takes effect (see
  * {@link PermitSyncSequential#tryAcquireWithin}).
  */
 public final class CapacityLedgerSequential {
     private static final int[] RESERVED = CapacityLedgerLincheckTest.RESERVED;
-    private static final int[] CEILINGS = CapacityLedgerLincheckTest.CEILINGS;
     private static final int SPARE = CapacityLedgerLincheckTest.CAPACITY - Arrays.stream(RESERVED).sum();
 
     private final int[] used = new int[RESERVED.length];
+    private final int[] ceilings = CapacityLedgerLincheckTest.CEILINGS.clone();
     private final int[][] held = new int[RESERVED.length][CapacityLedgerLincheckTest.THREAD_SLOTS];
 
     public boolean tryAcquireA(int thread) {
@@ -41,6 +45,22 @@ public final class CapacityLedgerSequential {
 
     public boolean tryAcquireBWithin(int thread) {
         return take(1, thread);
+    }
+
+    /** Sets A's ceiling; returns the one it replaced (see {@link CapacityLedgerCeilingLincheckTest}). */
+    public int resizeCeilingA(int ceiling) {
+        return resize(0, ceiling);
+    }
+
+    /** Sets B's ceiling; returns the one it replaced. */
+    public int resizeCeilingB(int ceiling) {
+        return resize(1, ceiling);
+    }
+
+    private int resize(int share, int ceiling) {
+        int replaced = ceilings[share];
+        ceilings[share] = ceiling; // nothing held is taken back
+        return replaced;
     }
 
     public boolean releaseA(int thread) {
@@ -69,7 +89,7 @@ public final class CapacityLedgerSequential {
     }
 
     private boolean take(int share, int thread) {
-        if (used[share] >= CEILINGS[share]) {
+        if (used[share] >= ceilings[share]) {
             return false;
         }
         if (used[share] >= RESERVED[share] && borrowed() >= SPARE) {
@@ -101,6 +121,7 @@ public final class CapacityLedgerSequential {
     CapacityLedgerSequential copy() {
         CapacityLedgerSequential copy = new CapacityLedgerSequential();
         System.arraycopy(used, 0, copy.used, 0, used.length);
+        System.arraycopy(ceilings, 0, copy.ceilings, 0, ceilings.length);
         for (int share = 0; share < held.length; share++) {
             System.arraycopy(held[share], 0, copy.held[share], 0, held[share].length);
         }
@@ -110,16 +131,17 @@ public final class CapacityLedgerSequential {
     @Override
     public boolean equals(Object other) {
         return other instanceof CapacityLedgerSequential that
-                && Arrays.equals(used, that.used) && Arrays.deepEquals(held, that.held);
+                && Arrays.equals(used, that.used) && Arrays.equals(ceilings, that.ceilings)
+                && Arrays.deepEquals(held, that.held);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(used) + Arrays.deepHashCode(held);
+        return 31 * (31 * Arrays.hashCode(used) + Arrays.hashCode(ceilings)) + Arrays.deepHashCode(held);
     }
 
     @Override
     public String toString() {
-        return "used " + Arrays.toString(used);
+        return "used " + Arrays.toString(used) + ", ceilings " + Arrays.toString(ceilings);
     }
 }

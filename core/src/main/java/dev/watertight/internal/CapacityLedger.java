@@ -10,9 +10,10 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * ceiling, and the total in use never exceeds the capacity.
  *
  * <h2>Design</h2>
- * Each share counts the units it holds ({@code used}, one word per share); one global word counts
- * the units borrowed beyond reservations ({@code borrowed}), bounded by the capacity left after
- * every reservation ({@code spare = capacity - sum of reservations}). The invariant is
+ * Each share keeps one word ({@code state}) holding the units it holds ({@code used}, low 32
+ * bits) and its ceiling (high 32 bits); one global word counts the units borrowed beyond
+ * reservations ({@code borrowed}), bounded by the capacity left after every reservation
+ * ({@code spare = capacity - sum of reservations}). The invariant is
  * <pre>
  *   sum over shares of max(used, reserved)  =  reservations + truly borrowed  <=  capacity
  * </pre>
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  *       {@code u < reserved} to {@code u + 1}. No global word is touched; shares do not contend.</li>
  *   <li><b>Borrowing</b> ({@code u >= reserved}, below the ceiling): first take one unit of the
  *       global {@code borrowed} by CAS (refused at {@code spare}), then CAS the share's word from
- *       exactly {@code u}; if that CAS fails, give the unit back and start again.</li>
+ *       exactly the word read; if that CAS fails, give the unit back and start again.</li>
  *   <li><b>Giving back</b>: decrement the share's word; if it held more than its reservation, the
  *       unit was borrowed, and the global word is decremented after.</li>
  * </ul>
@@ -37,15 +38,39 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * only after it has seen its share at or above its reservation (or at its ceiling) at an instant
  * during its call, so a share below its reservation is never refused.
  *
+ * <h2>Changing a ceiling</h2>
+ * {@link Account#resizeCeiling} replaces the high half of the share's word by CAS, keeping
+ * {@code reserved <= ceiling <= capacity}. The ceiling is read in the same volatile read as the
+ * count, on the fast path and the borrowing path alike, and every take is a CAS from exactly the
+ * word read: a taker that read the old ceiling and then saw it change fails its CAS (the word is
+ * not the one it read), gives back the borrowed unit it may have raised the global word for, and
+ * looks again under the new ceiling. So a unit is taken only while the ceiling it was judged
+ * against is in force, and {@code used <= ceiling} holds at every take: a share never holds more
+ * than the ceiling in force when its last unit was taken. A refusal at the ceiling is ordered at
+ * the read that saw it, when that ceiling was in force. Lowering takes nothing back: {@code used}
+ * may stay above the new ceiling, give-backs work as before (a unit above the reservation is a
+ * borrowed one whatever the ceiling), and takes are refused until {@code used} is below it.
+ * Raising wakes the share's first waiter; in shared mode each waiter that then takes a unit wakes
+ * the next, so as many come in as the new room allows. The cap on the total does not depend on
+ * ceilings at all (only on {@code borrowed <= spare} and reservations, which never change), so no
+ * interleaving of ceiling changes can exceed it; ceilings only refuse more. Concurrent resizes of
+ * one share are ordered by their CASes; the last one wins, and each wakes if it raised the ceiling
+ * it replaced.
+ *
  * <h2>Waiting</h2>
  * Each share has a FIFO queue ({@link AbstractQueuedSynchronizer}) for callers that wait up to a
  * timeout. A share's give-back wakes its own first waiter; a borrowed unit coming back wakes the
- * first waiter of every share that has one. Callers below their reservation never wait, so they
- * are always served before borrowers.
+ * first waiter of every share that has one; a raised ceiling wakes the share's first waiter.
+ * Callers below their reservation never wait, so they are always served before borrowers. No
+ * wake-up is lost: a waiter checks again after it is queued, and a giver (or resizer) looks for
+ * waiters after its change, so one of the two sees the other (the accesses are volatile).
  *
  * <h2>Memory ordering</h2>
  * All counters are volatile and changed by CAS or atomic add; every step above is one atomic
- * access, and the orderings stated are program order of volatile accesses.
+ * access, and the orderings stated are program order of volatile accesses. The word packs the
+ * ceiling with the count so that the ceiling costs no extra read and no second CAS: a ceiling in
+ * a field of its own would be read apart from the count, and a borrower that read the old, higher
+ * ceiling could still win its CAS after a lowering and end above the new ceiling.
  */
 public final class CapacityLedger {
     private static final VarHandle BORROWED;
@@ -120,13 +145,15 @@ public final class CapacityLedger {
         }
     }
 
-    /** One share's units: its counter and its queue of waiting callers. Thread-safe. */
+    /** One share's units: its counter, its ceiling and its queue of waiting callers. Thread-safe. */
     public static final class Account {
-        private static final VarHandle USED;
+        private static final VarHandle STATE;
+        private static final long USED_MASK = 0xFFFF_FFFFL;
+        private static final int CEILING_SHIFT = 32;
 
         static {
             try {
-                USED = MethodHandles.lookup().findVarHandle(Account.class, "used", int.class);
+                STATE = MethodHandles.lookup().findVarHandle(Account.class, "state", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -134,14 +161,26 @@ public final class CapacityLedger {
 
         private final CapacityLedger ledger;
         private final int reserved;
-        private final int ceiling;
         private final Waiters waiters = new Waiters(this);
-        private volatile int used;
+        /** {@code used | (long) ceiling << 32}; see the class comment. */
+        private volatile long state;
 
         Account(CapacityLedger ledger, int reserved, int ceiling) {
             this.ledger = ledger;
             this.reserved = reserved;
-            this.ceiling = ceiling;
+            this.state = (long) ceiling << CEILING_SHIFT;
+        }
+
+        private static int usedOf(long word) {
+            return (int) (word & USED_MASK);
+        }
+
+        private static int ceilingOf(long word) {
+            return (int) (word >>> CEILING_SHIFT);
+        }
+
+        private boolean casState(long expected, long next) {
+            return STATE.compareAndSet(this, expected, next);
         }
 
         /** The units guaranteed to this share. */
@@ -149,14 +188,14 @@ public final class CapacityLedger {
             return reserved;
         }
 
-        /** The most units this share may hold. */
+        /** The most units this share may hold, now. */
         public int ceiling() {
-            return ceiling;
+            return ceilingOf(state);
         }
 
-        /** Units held now. */
+        /** Units held now (may be above the ceiling for a while after it was lowered). */
         public int used() {
-            return used;
+            return usedOf(state);
         }
 
         /** Callers waiting for a unit now. */
@@ -171,26 +210,27 @@ public final class CapacityLedger {
          */
         public boolean tryTake() {
             for (;;) {
-                int held = used;
-                if (held >= ceiling) {
+                long word = state;
+                int held = usedOf(word);
+                if (held >= ceilingOf(word)) {
                     return false;
                 }
                 if (held < reserved) {
-                    if (USED.compareAndSet(this, held, held + 1)) {
+                    if (casState(word, word + 1)) {
                         return true;
                     }
                     continue;
                 }
                 if (!ledger.takeBorrowed()) {
-                    if (used == held) {
+                    if (usedOf(state) == held) {
                         return false; // at or above the reservation, and nothing spare: refused
                     }
                     continue; // the share's count moved, maybe below the reservation: look again
                 }
-                if (USED.compareAndSet(this, held, held + 1)) {
+                if (casState(word, word + 1)) {
                     return true;
                 }
-                ledger.giveBorrowedBack(); // lost the race for our own word: undo, look again
+                ledger.giveBorrowedBack(); // our word moved (a count or the ceiling): undo, look again
             }
         }
 
@@ -208,11 +248,37 @@ public final class CapacityLedger {
 
         /** Gives one unit back. Call exactly once per unit taken. */
         public void giveBack() {
-            int held = (int) USED.getAndAdd(this, -1);
+            int held = usedOf((long) STATE.getAndAdd(this, -1L));
             if (held > reserved) {
                 ledger.giveBorrowedBack(); // it was a borrowed unit: anyone may use it now
             } else {
                 wakeFirstWaiter();
+            }
+        }
+
+        /**
+         * Changes the share's ceiling now. Units held are kept: after a lowering the share may
+         * hold more than the new ceiling until enough are given back, and takes are refused until
+         * then. Raising wakes waiting callers, as many as the new room admits.
+         *
+         * @param ceiling the new ceiling, from the reservation (and at least 1) to the capacity
+         * @return the ceiling it replaced
+         * @throws IllegalArgumentException if the ceiling is out of that range
+         */
+        public int resizeCeiling(int ceiling) {
+            if (ceiling < Math.max(1, reserved) || ceiling > ledger.capacity) {
+                throw new IllegalArgumentException("ceiling must be between " + Math.max(1, reserved)
+                        + " (the reservation) and " + ledger.capacity + " (the capacity), was " + ceiling);
+            }
+            for (;;) {
+                long word = state;
+                if (casState(word, (word & USED_MASK) | (long) ceiling << CEILING_SHIFT)) {
+                    int replaced = ceilingOf(word);
+                    if (ceiling > replaced) {
+                        wakeFirstWaiter(); // each waiter that gets in wakes the next (shared mode)
+                    }
+                    return replaced;
+                }
             }
         }
 
@@ -224,7 +290,8 @@ public final class CapacityLedger {
 
         @Override
         public String toString() {
-            return "Account[used=" + used + ", reserved=" + reserved + ", ceiling=" + ceiling + "]";
+            long word = state;
+            return "Account[used=" + usedOf(word) + ", reserved=" + reserved + ", ceiling=" + ceilingOf(word) + "]";
         }
     }
 

@@ -42,7 +42,8 @@ public final class ConnectionCompartment implements DataSource {
     private final boolean dedicated;
     private final DataSource dataSource;
     private final SharedCapacity.Share share;
-    private final long acquireTimeoutNanos;
+    /** Read only when a caller must wait (the fast path does not); changed by a reconfiguration. */
+    private volatile long acquireTimeoutNanos;
     private final long leakThresholdNanos;
     private final boolean reclaimLeaks;
     private final ScheduledExecutorService leakTimer;
@@ -88,7 +89,7 @@ public final class ConnectionCompartment implements DataSource {
         return dataSource;
     }
 
-    /** The most connections it may hold at once. */
+    /** The most connections it may hold at once, now (a reconfiguration may change it). */
     public int limit() {
         return share.ceiling();
     }
@@ -96,6 +97,26 @@ public final class ConnectionCompartment implements DataSource {
     /** The connections guaranteed to it. */
     public int reserved() {
         return share.reserved();
+    }
+
+    /** How long a caller may wait for the compartment's quota now. */
+    public Duration acquireTimeout() {
+        return Duration.ofNanos(acquireTimeoutNanos);
+    }
+
+    /** Whether it has a {@code DataSource} of its own rather than a share of a described pool. */
+    boolean dedicated() {
+        return dedicated;
+    }
+
+    /** The share of its pool: its ceiling changes through {@link ConnectionCompartments#reconfigure}. */
+    SharedCapacity.Share share() {
+        return share;
+    }
+
+    /** Callers that start waiting from now on wait up to the new timeout; those waiting keep theirs. */
+    void acquireTimeout(Duration acquireTimeout) {
+        this.acquireTimeoutNanos = acquireTimeout.toNanos();
     }
 
     /**
@@ -130,21 +151,22 @@ public final class ConnectionCompartment implements DataSource {
         if (share.tryAcquire()) {
             return; // the fast path: no clock read, nothing recorded
         }
-        if (acquireTimeoutNanos == 0) {
-            throw refused(0, false);
+        long timeoutNanos = acquireTimeoutNanos; // once: a reconfiguration may change it meanwhile
+        if (timeoutNanos == 0) {
+            throw refused(0, timeoutNanos, false);
         }
         long start = System.nanoTime();
         boolean granted;
         try {
-            granted = share.tryAcquire(acquireTimeoutNanos);
+            granted = share.tryAcquire(timeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw refused(System.nanoTime() - start, true);
+            throw refused(System.nanoTime() - start, timeoutNanos, true);
         }
         long waited = System.nanoTime() - start;
         if (!granted) {
             waits.recordWait(waited);
-            throw refused(waited, false);
+            throw refused(waited, timeoutNanos, false);
         }
         try {
             waits.recordWait(waited);
@@ -155,12 +177,12 @@ public final class ConnectionCompartment implements DataSource {
         }
     }
 
-    private ConnectionCompartmentExhaustedException refused(long waitedNanos, boolean interrupted) {
+    private ConnectionCompartmentExhaustedException refused(long waitedNanos, long timeoutNanos, boolean interrupted) {
         if (!interrupted) {
             acquireTimeouts.increment();
         }
         return new ConnectionCompartmentExhaustedException(name, pool, dedicated, share.ceiling(), share.inUse(),
-                waitedNanos, acquireTimeoutNanos, interrupted);
+                waitedNanos, timeoutNanos, interrupted);
     }
 
     /** Takes the physical connection for a granted unit; on any failure the unit goes back. */

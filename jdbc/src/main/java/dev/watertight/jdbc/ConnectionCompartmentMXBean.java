@@ -2,9 +2,9 @@ package dev.watertight.jdbc;
 
 /**
  * A {@link ConnectionCompartment} in JMX: its quota, its counts and its acquire waits. Read-only:
- * a compartment's ceiling and reservation are fixed when {@link ConnectionCompartments} are
- * built (a change needs a restart), so there is no resize to offer. Registered by
- * {@link ConnectionCompartmentsJmx}.
+ * a compartment's reservation is fixed when {@link ConnectionCompartments} are built, and its
+ * ceiling changes with the configuration ({@link ConnectionCompartments#reconfigure}), so that the
+ * file stays the one place it is set. Registered by {@link ConnectionCompartmentsJmx}.
  */
 public interface ConnectionCompartmentMXBean {
     /** The name of the pool its connections come from. */

@@ -1,5 +1,9 @@
 package dev.watertight.jdbc;
 
+import dev.watertight.CompartmentRegistry;
+import dev.watertight.ConfigFollower;
+import dev.watertight.ConfigProblem;
+import dev.watertight.ConfigurationException;
 import dev.watertight.ConnectionCompartmentConfig;
 import dev.watertight.ConnectionPoolConfig;
 import dev.watertight.SharedCapacity;
@@ -14,6 +18,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -41,12 +46,28 @@ import javax.sql.DataSource;
  * <p><b>A pool per compartment.</b> A compartment given its own {@code DataSource} (another
  * database, an analytics replica, say) is limited by its ceiling alone, behind the same API.
  *
+ * <p><b>Changed live.</b> {@link #reconfigure} gives the compartments the ceilings and acquire
+ * timeouts of a changed configuration, in place; pools, their capacities, reservations and the
+ * set of compartments change only at a restart. To have a configuration file's reloads reach them,
+ * give them to the registry that applies the file, which then checks both before changing either:
+ *
+ * <pre>{@code
+ * CompartmentRegistry registry = CompartmentRegistry.create(WatertightYaml.read(file));
+ * ConnectionCompartments db = registry.applyConfigTo(ConnectionCompartments.builder()
+ *         .configure(registry.config(), Map.of("app-db", hikari)).build());
+ * ConfigWatcher.watch(file, registry, listener);   // a new ceiling in the file reaches db
+ * }</pre>
+ *
  * <p>Closing stops leak detection; the {@code DataSource}s belong to the caller and stay open.
+ * Thread-safe.
  */
-public final class ConnectionCompartments implements AutoCloseable {
+public final class ConnectionCompartments implements AutoCloseable, ConfigFollower {
+    private static final Duration MAX_ACQUIRE_TIMEOUT = Duration.ofHours(1);
+
     private final Map<String, ConnectionCompartment> compartments;
     private final Map<String, SharedCapacity> pools;
     private final ScheduledExecutorService leakTimer;
+    private final ReentrantLock changes = new ReentrantLock(); // a lock, not a monitor: the house rule
 
     private ConnectionCompartments(Map<String, ConnectionCompartment> compartments, Map<String, SharedCapacity> pools,
             ScheduledExecutorService leakTimer) {
@@ -99,6 +120,129 @@ public final class ConnectionCompartments implements AutoCloseable {
             throw new IllegalArgumentException("there is no pool named '" + pool + "'; there are " + pools.keySet());
         }
         return capacity;
+    }
+
+    /**
+     * What a changed configuration's {@code connections} section asks that cannot change in place,
+     * each problem naming its key path (e.g. {@code connections.compartments.write.reserved}).
+     * Only a compartment's {@code ceiling} and {@code acquireTimeout} may change; the pools, their
+     * capacities, each compartment's pool and reservation, and which compartments there are, are
+     * fixed until a restart. Changes nothing.
+     *
+     * @param next the new configuration
+     * @return the problems; empty when {@link #reconfigure} would succeed
+     */
+    @Override
+    public List<ConfigProblem> check(WatertightConfig next) {
+        Objects.requireNonNull(next, "config must not be null");
+        List<ConfigProblem> problems = new ArrayList<>();
+        pools.forEach((name, capacity) -> {
+            if (isDedicated(name)) {
+                return; // a compartment's own DataSource: reported with the compartment
+            }
+            ConnectionPoolConfig now = next.connectionPools().get(name);
+            String path = "connections.pools." + name;
+            if (now == null) {
+                problems.add(problem(path, null, "removing a connection pool needs a restart (its DataSource is given in code)"));
+            } else if (now.capacity() != capacity.capacity()) {
+                problems.add(problem(path, String.valueOf(now.capacity()), "the capacity of a connection pool changes only "
+                        + "at a restart (" + capacity.capacity() + " -> " + now.capacity() + ")"));
+            }
+        });
+        next.connectionPools().keySet().stream().filter(name -> !pools.containsKey(name) || isDedicated(name)).forEach(name ->
+                problems.add(problem("connections.pools." + name, null,
+                        "adding a connection pool needs a restart (its DataSource is given in code)")));
+        compartments.forEach((name, running) -> {
+            ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
+            String path = "connections.compartments." + name;
+            if (running.dedicated()) {
+                problems.add(problem(path, null, "compartment '" + name + "' has a DataSource of its own, given in code; "
+                        + "a configuration cannot change it (build it from the file's pools to change it live)"));
+            } else if (now == null) {
+                problems.add(problem(path, null, "removing a connection compartment needs a restart (code may hold it)"));
+            } else {
+                compartmentProblems(path, running, now, problems);
+            }
+        });
+        next.connectionCompartments().keySet().stream().filter(name -> !compartments.containsKey(name)).forEach(name ->
+                problems.add(problem("connections.compartments." + name, null,
+                        "adding a connection compartment needs a restart (its pool's DataSource is given in code)")));
+        return problems;
+    }
+
+    private void compartmentProblems(String path, ConnectionCompartment running, ConnectionCompartmentConfig now,
+            List<ConfigProblem> problems) {
+        if (!now.pool().equals(running.pool())) {
+            problems.add(problem(path + ".pool", now.pool(), "a connection compartment cannot move to another pool ('"
+                    + running.pool() + "' -> '" + now.pool() + "'); a restart is needed"));
+            return; // its ceiling means nothing against the old pool
+        }
+        if (now.reserved() != running.reserved()) {
+            problems.add(problem(path + ".reserved", String.valueOf(now.reserved()), "the reservation of a connection "
+                    + "compartment changes only at a restart (" + running.reserved() + " -> " + now.reserved()
+                    + "); its ceiling and acquireTimeout may change"));
+        }
+        int capacity = pools.get(running.pool()).capacity();
+        if (now.ceiling() < Math.max(1, running.reserved()) || now.ceiling() > capacity) {
+            problems.add(problem(path + ".ceiling", String.valueOf(now.ceiling()), "ceiling must be between "
+                    + Math.max(1, running.reserved()) + " (the reservation, at least 1) and " + capacity
+                    + " (the capacity of pool '" + running.pool() + "')"));
+        }
+        if (now.acquireTimeout().compareTo(MAX_ACQUIRE_TIMEOUT) > 0) {
+            problems.add(problem(path + ".acquireTimeout", now.acquireTimeout().toString(),
+                    "acquireTimeout must be between PT0S and " + MAX_ACQUIRE_TIMEOUT));
+        }
+    }
+
+    private boolean isDedicated(String pool) {
+        ConnectionCompartment compartment = compartments.get(pool);
+        return compartment != null && compartment.dedicated();
+    }
+
+    private static ConfigProblem problem(String path, String value, String message) {
+        return new ConfigProblem("reload", path, value, message);
+    }
+
+    /**
+     * Gives the compartments the ceilings and acquire timeouts of a changed configuration, in
+     * place, after checking it whole ({@link #check}): if anything cannot change, nothing does.
+     * A raised ceiling lets waiting callers in at once; a lowered one takes no connection back:
+     * holders keep theirs, and new callers wait (or are refused) until the compartment holds
+     * fewer than the new ceiling. A new acquire timeout applies to callers that start waiting
+     * from now on. To follow a configuration file, give these compartments to the registry that
+     * applies it ({@link CompartmentRegistry#applyConfigTo}) rather than calling this directly.
+     *
+     * @param next the new configuration
+     * @return one line per compartment changed, e.g. {@code connections.compartments.read: ceiling 10 -> 6}
+     * @throws ConfigurationException listing every setting that cannot change in place; nothing was changed
+     */
+    @Override
+    public List<String> reconfigure(WatertightConfig next) {
+        changes.lock();
+        try {
+            List<ConfigProblem> problems = check(next);
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            List<String> made = new ArrayList<>();
+            compartments.forEach((name, running) -> {
+                ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
+                List<String> differences = new ArrayList<>();
+                if (now.ceiling() != running.limit()) {
+                    differences.add("ceiling " + running.share().resizeCeiling(now.ceiling()) + " -> " + now.ceiling());
+                }
+                if (!now.acquireTimeout().equals(running.acquireTimeout())) {
+                    differences.add("acquireTimeout " + running.acquireTimeout() + " -> " + now.acquireTimeout());
+                    running.acquireTimeout(now.acquireTimeout());
+                }
+                if (!differences.isEmpty()) {
+                    made.add("connections.compartments." + name + ": " + String.join(", ", differences));
+                }
+            });
+            return List.copyOf(made);
+        } finally {
+            changes.unlock();
+        }
     }
 
     /** Stops leak detection. Connections out stay valid; the {@code DataSource}s stay open. */
@@ -193,7 +337,6 @@ public final class ConnectionCompartments implements AutoCloseable {
 
     /** Describes a service's connection compartments; validated when built. Not thread-safe. */
     public static final class Builder {
-        private static final Duration MAX_ACQUIRE_TIMEOUT = Duration.ofHours(1);
         private static final Duration MAX_LEAK_THRESHOLD = Duration.ofDays(1);
 
         private record Pool(String name, DataSource dataSource, int capacity) {

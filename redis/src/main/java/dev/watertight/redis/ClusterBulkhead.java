@@ -639,58 +639,19 @@ public final class ClusterBulkhead implements AutoCloseable {
     /**
      * Builds a {@link ClusterBulkhead}; each setting is checked as it is set. Not thread-safe.
      */
-    public static final class Builder {
-        private final String name;
-        private RedisEndpoint redis;
-        private String keyPrefix = "watertight:";
+    public static final class Builder extends RedisCompartmentBuilder<Builder> {
         private int maxConcurrent = 25;
         private Duration leaseTime = Duration.ofSeconds(30);
         private Duration renewInterval = Duration.ofSeconds(10);
         private Duration maxWait = Duration.ZERO;
-        private Duration redisTimeout = Duration.ofSeconds(1);
-        private Duration probeInterval = Duration.ofSeconds(1);
-        private Duration replySpin = ClusterBulkheadConfig.DEFAULT_REPLY_SPIN;
-        private FallbackPolicy fallback = FallbackPolicy.FAIL_CLOSED;
-        private int expectedInstances = 1;
-        private final List<ClusterListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
-        private boolean writableStackTrace;
 
         private Builder(String name) {
-            this.name = Check.name(name);
+            super(name);
         }
 
-        /**
-         * Where Redis is; required.
-         *
-         * @param uri a {@code redis://} or {@code rediss://} (TLS) URI, with optional credentials
-         * @return this builder
-         * @throws IllegalArgumentException if the URI is not one (the message masks credentials)
-         */
-        public Builder redisUri(String uri) {
-            this.redis = RedisEndpoint.of(uri);
-            return this;
-        }
-
-        /**
-         * Where Redis is; required (or {@link #redisUri}).
-         *
-         * @param endpoint the endpoint
-         * @return this builder
-         */
-        public Builder redis(RedisEndpoint endpoint) {
-            this.redis = Check.notNull("redisUri", endpoint);
-            return this;
-        }
-
-        /**
-         * Prepended to the compartment's Redis keys; default {@code watertight:}.
-         *
-         * @param keyPrefix at most 128 characters without spaces, control characters or braces
-         * @return this builder
-         */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = Check.keyPrefix(keyPrefix);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -743,80 +704,6 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
 
         /**
-         * Connect and command timeout, after which Redis counts as unavailable; default 1 s.
-         *
-         * @param redisTimeout from 10 ms to 1 minute
-         * @return this builder
-         */
-        public Builder redisTimeout(Duration redisTimeout) {
-            this.redisTimeout = Check.between("redisTimeout", redisTimeout, ClusterBulkheadConfig.MIN_TIMEOUT,
-                    ClusterBulkheadConfig.MAX_TIMEOUT);
-            return this;
-        }
-
-        /**
-         * How often an unavailable Redis is asked again, and the slowest a waiting caller polls
-         * when no release is announced; default 1 s.
-         *
-         * @param probeInterval from 10 ms to 1 minute
-         * @return this builder
-         */
-        public Builder probeInterval(Duration probeInterval) {
-            this.probeInterval = Check.between("probeInterval", probeInterval, ClusterBulkheadConfig.MIN_TIMEOUT,
-                    ClusterBulkheadConfig.MAX_TIMEOUT);
-            return this;
-        }
-
-        /**
-         * How long a caller watches for Redis's reply before parking; default 100 µs, longer than
-         * a script's round trip on loopback or within a rack. Spinning saves the cost of parking
-         * and waking the caller, which on a virtual machine is as long as the round trip; at most
-         * half the processors spin at once. Zero parks at once (Redis far away, or processors
-         * scarce).
-         *
-         * @param replySpin from zero to 1 ms
-         * @return this builder
-         */
-        public Builder replySpin(Duration replySpin) {
-            this.replySpin = Check.between("replySpin", replySpin, Duration.ZERO,
-                    ClusterBulkheadConfig.MAX_REPLY_SPIN);
-            return this;
-        }
-
-        /**
-         * What to do while Redis is unavailable; default {@link FallbackPolicy#FAIL_CLOSED}.
-         *
-         * @param fallback the policy
-         * @return this builder
-         */
-        public Builder fallback(FallbackPolicy fallback) {
-            this.fallback = Check.notNull("fallback", fallback);
-            return this;
-        }
-
-        /**
-         * How many processes share the compartment, to size the local fallback; default 1.
-         *
-         * @param expectedInstances at least 1
-         * @return this builder
-         */
-        public Builder expectedInstances(int expectedInstances) {
-            this.expectedInstances = Check.atLeast("expectedInstances", expectedInstances, 1);
-            return this;
-        }
-
-        /**
-         * Adds a listener.
-         *
-         * @param listener who hears rejections, lost leases and the switches of policy
-         * @return this builder
-         */
-        public Builder listener(ClusterListener listener) {
-            listeners.add(Check.notNull("listener", listener));
-            return this;
-        }
-
-        /**
          * The wall clock that stamps {@code unavailableSince}; default the system's UTC clock.
          * Leases never use it: their expiry is the Redis server's business.
          *
@@ -829,17 +716,6 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
 
         /**
-         * Whether rejections record their stack trace; default false (they are cheap then).
-         *
-         * @param writableStackTrace true to record it
-         * @return this builder
-         */
-        public Builder writableStackTrace(boolean writableStackTrace) {
-            this.writableStackTrace = writableStackTrace;
-            return this;
-        }
-
-        /**
          * The settings as they stand.
          *
          * @return the config
@@ -847,9 +723,7 @@ public final class ClusterBulkhead implements AutoCloseable {
          *     is not shorter than {@code leaseTime}
          */
         public ClusterBulkheadConfig config() {
-            if (redis == null) {
-                throw new IllegalArgumentException("redisUri must be set to a redis:// or rediss:// URI, was not set");
-            }
+            RedisEndpoint redis = requiredRedis();
             return new ClusterBulkheadConfig(name, redis, keyPrefix, maxConcurrent, leaseTime, renewInterval, maxWait,
                     redisTimeout, probeInterval, replySpin, fallback, expectedInstances, listeners, clock,
                     writableStackTrace);

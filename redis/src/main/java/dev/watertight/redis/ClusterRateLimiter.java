@@ -5,7 +5,6 @@ import dev.watertight.RateLimitExceededException;
 import dev.watertight.RateLimiter;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -245,44 +244,17 @@ public final class ClusterRateLimiter implements AutoCloseable {
     }
 
     /** Builds a {@link ClusterRateLimiter}; each setting is checked as it is set. Not thread-safe. */
-    public static final class Builder {
-        private final String name;
-        private RedisEndpoint redis;
-        private String keyPrefix = "watertight:";
+    public static final class Builder extends RedisCompartmentBuilder<Builder> {
         private int permitsPerPeriod;
         private Duration period = Duration.ofSeconds(1);
         private int burst;
-        private Duration redisTimeout = Duration.ofSeconds(1);
-        private Duration probeInterval = Duration.ofSeconds(1);
-        private Duration replySpin = ClusterBulkheadConfig.DEFAULT_REPLY_SPIN;
-        private FallbackPolicy fallback = FallbackPolicy.FAIL_CLOSED;
-        private int expectedInstances = 1;
-        private final List<ClusterListener> listeners = new ArrayList<>();
-        private boolean writableStackTrace;
 
         private Builder(String name) {
-            this.name = Check.name(name);
+            super(name);
         }
 
-        /**
-         * Where Redis is; required.
-         *
-         * @param uri a {@code redis://} or {@code rediss://} URI, with optional credentials
-         * @return this builder
-         */
-        public Builder redisUri(String uri) {
-            this.redis = RedisEndpoint.of(uri);
-            return this;
-        }
-
-        /**
-         * Prepended to the compartment's Redis key; default {@code watertight:}.
-         *
-         * @param keyPrefix at most 128 characters without spaces, control characters or braces
-         * @return this builder
-         */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = Check.keyPrefix(keyPrefix);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -321,99 +293,13 @@ public final class ClusterRateLimiter implements AutoCloseable {
         }
 
         /**
-         * Connect and command timeout; default 1 s.
-         *
-         * @param redisTimeout from 10 ms to 1 minute
-         * @return this builder
-         */
-        public Builder redisTimeout(Duration redisTimeout) {
-            this.redisTimeout = Check.between("redisTimeout", redisTimeout, ClusterBulkheadConfig.MIN_TIMEOUT,
-                    ClusterBulkheadConfig.MAX_TIMEOUT);
-            return this;
-        }
-
-        /**
-         * How often an unavailable Redis is asked again; default 1 s.
-         *
-         * @param probeInterval from 10 ms to 1 minute
-         * @return this builder
-         */
-        public Builder probeInterval(Duration probeInterval) {
-            this.probeInterval = Check.between("probeInterval", probeInterval, ClusterBulkheadConfig.MIN_TIMEOUT,
-                    ClusterBulkheadConfig.MAX_TIMEOUT);
-            return this;
-        }
-
-        /**
-         * How long a caller watches for Redis's reply before parking; default 100 µs, longer than
-         * a script's round trip on loopback or within a rack. Spinning saves the cost of parking
-         * and waking the caller, which on a virtual machine is as long as the round trip; at most
-         * half the processors spin at once. Zero parks at once (Redis far away, or processors
-         * scarce).
-         *
-         * @param replySpin from zero to 1 ms
-         * @return this builder
-         */
-        public Builder replySpin(Duration replySpin) {
-            this.replySpin = Check.between("replySpin", replySpin, Duration.ZERO,
-                    ClusterBulkheadConfig.MAX_REPLY_SPIN);
-            return this;
-        }
-
-        /**
-         * What to do while Redis is unavailable; default {@link FallbackPolicy#FAIL_CLOSED}.
-         *
-         * @param fallback the policy
-         * @return this builder
-         */
-        public Builder fallback(FallbackPolicy fallback) {
-            this.fallback = Check.notNull("fallback", fallback);
-            return this;
-        }
-
-        /**
-         * How many processes share the rate, to size the local fallback; default 1.
-         *
-         * @param expectedInstances at least 1
-         * @return this builder
-         */
-        public Builder expectedInstances(int expectedInstances) {
-            this.expectedInstances = Check.atLeast("expectedInstances", expectedInstances, 1);
-            return this;
-        }
-
-        /**
-         * Adds a listener.
-         *
-         * @param listener who hears rejections and the switches of policy
-         * @return this builder
-         */
-        public Builder listener(ClusterListener listener) {
-            listeners.add(Check.notNull("listener", listener));
-            return this;
-        }
-
-        /**
-         * Whether rejections record their stack trace; default false.
-         *
-         * @param writableStackTrace true to record it
-         * @return this builder
-         */
-        public Builder writableStackTrace(boolean writableStackTrace) {
-            this.writableStackTrace = writableStackTrace;
-            return this;
-        }
-
-        /**
          * The settings as they stand.
          *
          * @return the config
          * @throws IllegalArgumentException if {@code redisUri} or {@code permitsPerPeriod} was not set
          */
         public ClusterRateLimiterConfig config() {
-            if (redis == null) {
-                throw new IllegalArgumentException("redisUri must be set to a redis:// or rediss:// URI, was not set");
-            }
+            RedisEndpoint redis = requiredRedis();
             if (permitsPerPeriod == 0) {
                 throw new IllegalArgumentException("permitsPerPeriod must be set (at least 1), was not set");
             }

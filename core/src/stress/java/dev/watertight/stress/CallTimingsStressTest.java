@@ -62,7 +62,7 @@ class CallTimingsStressTest {
         }
     }
 
-    /** Attaches and detaches timings over and over on its own thread until stopped. */
+    /** Attaches timings for about 50 µs at a time, over and over, on its own thread until stopped. */
     private static final class Toggler implements AutoCloseable {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread thread;
@@ -70,7 +70,9 @@ class CallTimingsStressTest {
         Toggler(java.util.function.Function<CallTimings, CallTimings.Recording> attach, CallTimings timings) {
             thread = Thread.ofPlatform().name("toggler").start(() -> {
                 while (!stop.get()) {
-                    attach.apply(timings).close();
+                    try (CallTimings.Recording attached = attach.apply(timings)) {
+                        spinFor(50_000); // long enough for calls to start and end while attached
+                    }
                 }
             });
         }
@@ -122,6 +124,7 @@ class CallTimingsStressTest {
         assertThat(kept.positiveWaits.sum()).as("some callers waited").isPositive();
         assertThat(refusedByTryAcquire).isNotNegative();
         assertThat(toggled.waits.sum()).isEqualTo(toggled.runs.sum());
+        assertThat(toggled.runs.sum()).as("calls made while the toggled timings were attached").isPositive();
         assertThat(kept.negative).isFalse();
         assertThat(toggled.negative).isFalse();
     }
@@ -213,7 +216,9 @@ class CallTimingsStressTest {
         assertThat(stats.submitted()).isEqualTo(futures.size());
         assertThat(kept.waits.sum()).isEqualTo(stats.succeeded() + stats.failed());
         assertThat(kept.runs.sum()).isEqualTo(stats.submitted());
+        assertThat(kept.positiveWaits.sum()).as("some tasks waited to start").isPositive();
         assertThat(toggled.waits.sum()).isEqualTo(toggled.runs.sum());
+        assertThat(toggled.runs.sum()).as("calls made while the toggled timings were attached").isPositive();
         assertThat(kept.negative).isFalse();
         assertThat(toggled.negative).isFalse();
     }

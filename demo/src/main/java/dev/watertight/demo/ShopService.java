@@ -105,7 +105,7 @@ public final class ShopService implements AutoCloseable {
             Map<String, Duration> stubLatency,
             List<BiConsumer<JavalinConfig, ShopService>> routes) {
 
-        /** A stub's latency unless told otherwise: the seed's payment call took 100 ms. */
+        /** A stub's latency when its name has none ({@link #defaults()} names all three). */
         public static final Duration DEFAULT_STUB_LATENCY = Duration.ofMillis(20);
 
         /** Checks the options. */

@@ -317,8 +317,8 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
         closed = true;
         line.wakeAll();
+        link.close(); // first, so that no failing command schedules a probe on a stopped scheduler
         scheduler.shutdownNow();
-        link.close();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.watertight.redis;
 
+import dev.watertight.CompartmentClosedException;
 import dev.watertight.CompartmentRejectedException;
 import dev.watertight.RateLimitExceededException;
 import dev.watertight.RateLimiter;
@@ -40,6 +41,7 @@ import java.util.function.Consumer;
  * Counters are {@link LongAdder}s. This class is thread-safe.
  */
 public final class ClusterRateLimiter implements AutoCloseable {
+    private volatile boolean closed;
     private final ClusterRateLimiterConfig config;
     private final String[] key;
     private final String intervalMicros;
@@ -172,11 +174,15 @@ public final class ClusterRateLimiter implements AutoCloseable {
                 trips.p99(), trips.max());
     }
 
-    /** Stops the probe and closes the connection; later calls fail. Closing again does nothing. */
+    /**
+     * Closes the connection and stops the probe; later calls fail with
+     * {@link CompartmentClosedException}. Closing again does nothing.
+     */
     @Override
     public void close() {
+        closed = true;
+        link.close(); // first, so that no failing command schedules a probe on a stopped scheduler
         scheduler.shutdownNow();
-        link.close();
     }
 
     @Override
@@ -187,6 +193,9 @@ public final class ClusterRateLimiter implements AutoCloseable {
 
     /** Zero when granted; otherwise microseconds until it would fit, or -1 when refused locally. */
     private long retryAfterMicros(int permits) {
+        if (closed) {
+            throw new CompartmentClosedException(config.name(), false, config.writableStackTrace());
+        }
         if (permits < 1 || permits > config.burst()) {
             throw new IllegalArgumentException(
                     "permits must be between 1 and " + config.burst() + " (the burst), was " + permits);

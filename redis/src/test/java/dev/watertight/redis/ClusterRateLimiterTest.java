@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.watertight.CompartmentClosedException;
 import dev.watertight.RateLimitExceededException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,18 @@ class ClusterRateLimiterTest {
             assertThat(limiter.stats().permitted()).isEqualTo(10);
             assertThat(limiter.stats().rejected()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void callsAfterCloseAreRefusedEvenUnderTheLocalFallback() {
+        ClusterRateLimiter limiter = on(ClusterBulkheadTest.uniqueName()).permitsPerPeriod(10)
+                .fallback(FallbackPolicy.FALLBACK_LOCAL).build();
+        assertThat(limiter.tryAcquire()).isTrue();
+        limiter.close();
+        assertThatThrownBy(limiter::tryAcquire).isInstanceOf(CompartmentClosedException.class)
+                .hasMessageContaining(limiter.name());
+        assertThatThrownBy(() -> limiter.call(() -> "never")).isInstanceOf(CompartmentClosedException.class);
+        limiter.close(); // closing again does nothing
     }
 
     @Test

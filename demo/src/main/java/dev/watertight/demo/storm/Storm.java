@@ -131,8 +131,8 @@ public final class Storm {
         double at = 0; // seconds from the start of the storm
         int total = timeline.seconds();
         while (at < total) {
-            int phaseIndex = timeline.phases().indexOf(timeline.phaseAt((int) at));
-            double rate = timeline.phaseAt((int) at).rate(operation);
+            int phaseIndex = timeline.phaseIndexAt((int) at);
+            double rate = timeline.phases().get(phaseIndex).rate(operation);
             if (rate <= 0) {
                 at = timeline.phaseEnd((int) at); // none in this phase
                 continue;

@@ -60,13 +60,18 @@ public record Timeline(List<Phase> phases) {
 
     /** The phase running at that second from the start. */
     public Phase phaseAt(int second) {
+        return phases.get(phaseIndexAt(second));
+    }
+
+    /** The position in {@link #phases()} of the phase running at that second from the start. */
+    public int phaseIndexAt(int second) {
         int end = 0;
-        for (Phase phase : phases) {
-            end += phase.seconds();
+        for (int i = 0; i < phases.size(); i++) {
+            end += phases.get(i).seconds();
             if (second < end) {
-                return phase;
+                return i;
             }
         }
-        return phases.get(phases.size() - 1);
+        return phases.size() - 1;
     }
 }

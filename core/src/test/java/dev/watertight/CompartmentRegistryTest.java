@@ -157,4 +157,17 @@ class CompartmentRegistryTest {
         assertThatThrownBy(() -> new ConfigurationException(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThat(new ConnectionCompartmentConfig("read", "db", 0, 1, Duration.ofSeconds(1)).ceiling()).isEqualTo(1);
     }
+
+    @Test
+    void aConnectionCompartmentsAcquireTimeoutIsFromZeroToAnHour() {
+        assertThat(new ConnectionCompartmentConfig("read", "db", 0, 1, Duration.ZERO).acquireTimeout()).isZero();
+        assertThat(new ConnectionCompartmentConfig("read", "db", 0, 1, Duration.ofHours(1)).acquireTimeout())
+                .isEqualTo(ConnectionCompartmentConfig.MAX_ACQUIRE_TIMEOUT);
+        assertThatThrownBy(() -> new ConnectionCompartmentConfig("read", "db", 0, 1, Duration.ofHours(2)))
+                .hasMessage("acquireTimeout must be between PT0S and PT1H, was PT2H");
+        assertThatThrownBy(() -> new ConnectionCompartmentConfig("read", "db", 0, 1, Duration.ofMillis(-1)))
+                .hasMessage("acquireTimeout must be between PT0S and PT1H, was PT-0.001S");
+        assertThatThrownBy(() -> new ConnectionCompartmentConfig("read", "db", 0, 1, null))
+                .hasMessage("acquireTimeout must be between PT0S and PT1H, was null");
+    }
 }

@@ -58,7 +58,6 @@ final class ConfigReader {
     private static final List<String> KEYED_KEYS = List.of("maxKeys", "idleAfter", "template");
     private static final List<String> COMPARTMENT_KEYS = List.of(
             "threadPool", "bulkhead", "circuitBreaker", "rateLimiter", "retry", "timeout", "cpuCores");
-    private static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String source;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -424,8 +423,8 @@ final class ConfigReader {
                         ? scalar(settings.get("reserved"), path + ".reserved", Values::wholeNumber) : Integer.valueOf(0);
                 Integer ceiling = required(settings, value, path, "ceiling", Values::wholeNumber);
                 Duration acquireTimeout = settings.containsKey("acquireTimeout")
-                        ? scalar(settings.get("acquireTimeout"), path + ".acquireTimeout", Values::duration)
-                        : DEFAULT_ACQUIRE_TIMEOUT;
+                        ? scalar(settings.get("acquireTimeout"), path + ".acquireTimeout", ConfigReader::acquireTimeout)
+                        : ConnectionCompartmentConfig.DEFAULT_ACQUIRE_TIMEOUT;
                 if (problems.size() > before) {
                     return;
                 }
@@ -494,6 +493,17 @@ final class ConfigReader {
             return null;
         }
         return scalar(value, path + "." + key, read);
+    }
+
+    /** Checked here as well as by the record, so that a bad value is shown where it is written. */
+    private static Duration acquireTimeout(String text) {
+        Duration value = Values.duration(text);
+        Duration min = ConnectionCompartmentConfig.MIN_ACQUIRE_TIMEOUT;
+        Duration max = ConnectionCompartmentConfig.MAX_ACQUIRE_TIMEOUT;
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException("acquireTimeout must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
     }
 
     /** Runs a constructor or a builder's final check; its refusal becomes a problem here. */

@@ -62,8 +62,6 @@ import javax.sql.DataSource;
  * Thread-safe.
  */
 public final class ConnectionCompartments implements AutoCloseable, ConfigFollower {
-    private static final Duration MAX_ACQUIRE_TIMEOUT = Duration.ofHours(1);
-
     private final Map<String, ConnectionCompartment> compartments;
     private final Map<String, SharedCapacity> pools;
     private final ScheduledExecutorService leakTimer;
@@ -127,7 +125,9 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
      * each problem naming its key path (e.g. {@code connections.compartments.write.reserved}).
      * Only a compartment's {@code ceiling} and {@code acquireTimeout} may change; the pools, their
      * capacities, each compartment's pool and reservation, and which compartments there are, are
-     * fixed until a restart. Changes nothing.
+     * fixed until a restart. A compartment with a {@code DataSource} of its own is left alone, as
+     * the registry leaves compartments registered in code; only a file that names it is refused.
+     * Changes nothing.
      *
      * @param next the new configuration
      * @return the problems; empty when {@link #reconfigure} would succeed
@@ -156,8 +156,12 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
             String path = "connections.compartments." + name;
             if (running.dedicated()) {
-                problems.add(problem(path, null, "compartment '" + name + "' has a DataSource of its own, given in code; "
-                        + "a configuration cannot change it (build it from the file's pools to change it live)"));
+                // No file can describe it (configure builds shared ones only), so a file that does
+                // not name it leaves it alone, as the registry leaves compartments registered in code.
+                if (now != null) {
+                    problems.add(problem(path, null, "compartment '" + name + "' has a DataSource of its own, given in code; "
+                            + "a configuration cannot change it (build it from the file's pools to change it live)"));
+                }
             } else if (now == null) {
                 problems.add(problem(path, null, "removing a connection compartment needs a restart (code may hold it)"));
             } else {
@@ -187,10 +191,6 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             problems.add(problem(path + ".ceiling", String.valueOf(now.ceiling()), "ceiling must be between "
                     + Math.max(1, running.reserved()) + " (the reservation, at least 1) and " + capacity
                     + " (the capacity of pool '" + running.pool() + "')"));
-        }
-        if (now.acquireTimeout().compareTo(MAX_ACQUIRE_TIMEOUT) > 0) {
-            problems.add(problem(path + ".acquireTimeout", now.acquireTimeout().toString(),
-                    "acquireTimeout must be between PT0S and " + MAX_ACQUIRE_TIMEOUT));
         }
     }
 
@@ -226,6 +226,9 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             }
             List<String> made = new ArrayList<>();
             compartments.forEach((name, running) -> {
+                if (running.dedicated()) {
+                    return; // check() let it pass only because the file does not name it
+                }
                 ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
                 List<String> differences = new ArrayList<>();
                 if (now.ceiling() != running.limit()) {
@@ -347,7 +350,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
 
         private final Map<String, Pool> pools = new LinkedHashMap<>();
         private final List<Spec> specs = new ArrayList<>();
-        private Duration acquireTimeout = Duration.ofSeconds(5);
+        private Duration acquireTimeout = ConnectionCompartmentConfig.DEFAULT_ACQUIRE_TIMEOUT;
         private Duration leakThreshold = Duration.ZERO;
         private boolean reclaimLeaks;
         private Consumer<ConnectionLeak> leakListener = ConnectionCompartments::logLeak;
@@ -453,13 +456,14 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
         }
 
         /**
-         * The acquire timeout of compartments that do not set their own; 5 s unless set.
+         * The acquire timeout of compartments that do not set their own; unless set, 5 s, as in a
+         * configuration file ({@link ConnectionCompartmentConfig#DEFAULT_ACQUIRE_TIMEOUT}).
          *
          * @param acquireTimeout from 0 (never wait) to 1 hour
          * @return this builder
          */
         public Builder acquireTimeout(Duration acquireTimeout) {
-            this.acquireTimeout = duration("acquireTimeout", acquireTimeout, Duration.ZERO, MAX_ACQUIRE_TIMEOUT);
+            this.acquireTimeout = acquireTimeout("acquireTimeout", acquireTimeout);
             return this;
         }
 
@@ -553,8 +557,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             for (Spec spec : specs) {
                 Settings settings = spec.settings();
                 Duration timeout = settings.acquireTimeout == null ? acquireTimeout
-                        : duration("acquireTimeout of compartment '" + spec.name() + "'", settings.acquireTimeout,
-                                Duration.ZERO, MAX_ACQUIRE_TIMEOUT);
+                        : acquireTimeout("acquireTimeout of compartment '" + spec.name() + "'", settings.acquireTimeout);
                 Duration threshold = settings.leakThreshold == null ? leakThreshold
                         : leakThreshold("leakThreshold of compartment '" + spec.name() + "'", settings.leakThreshold);
                 boolean reclaim = settings.reclaimLeaks == null ? reclaimLeaks : settings.reclaimLeaks;
@@ -622,8 +625,11 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             }
         }
 
-        private static Duration duration(String setting, Duration value, Duration min, Duration max) {
+        /** The range of {@link ConnectionCompartmentConfig}, so that code and files accept the same. */
+        private static Duration acquireTimeout(String setting, Duration value) {
             Objects.requireNonNull(value, setting + " must not be null");
+            Duration min = ConnectionCompartmentConfig.MIN_ACQUIRE_TIMEOUT;
+            Duration max = ConnectionCompartmentConfig.MAX_ACQUIRE_TIMEOUT;
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
                 throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", was " + value);
             }

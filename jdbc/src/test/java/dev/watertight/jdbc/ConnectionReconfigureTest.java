@@ -225,12 +225,35 @@ class ConnectionReconfigureTest {
     }
 
     @Test
-    void compartmentsWithADataSourceOfTheirOwnCannotFollowAFile() {
+    void aCompartmentWithADataSourceOfItsOwnIsLeftAloneByAFileThatDoesNotNameIt() {
         ConnectionCompartments db = track(ConnectionCompartments.builder()
+                .configure(connections(13, 6, 3, LONG_WAIT), Map.of("app-db", track(Databases.h2Pool(13))))
                 .compartment("reports", track(Databases.h2Pool(2)), c -> c.ceiling(2))
                 .build());
 
-        assertThat(db.check(WatertightConfig.EMPTY)).extracting(ConfigProblem::path).containsExactly("connections.compartments.reports");
+        assertThat(db.check(connections(13, 4, 3, LONG_WAIT))).isEmpty();
+        assertThat(db.reconfigure(connections(13, 4, 3, LONG_WAIT))).containsExactly("connections.compartments.read: ceiling 6 -> 4");
+        assertThat(db.compartment("read").limit()).isEqualTo(4);
+        assertThat(db.compartment("reports").limit()).as("its own, untouched").isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatNamesACompartmentWithADataSourceOfItsOwnIsRefused() {
+        ConnectionCompartments db = track(ConnectionCompartments.builder()
+                .compartment("reports", track(Databases.h2Pool(2)), c -> c.ceiling(2))
+                .build());
+        WatertightConfig naming = new WatertightConfig(Map.of(), Map.of(),
+                Map.of("reports-db", new ConnectionPoolConfig("reports-db", 2)),
+                Map.of("reports", new ConnectionCompartmentConfig("reports", "reports-db", 0, 1, LONG_WAIT)));
+
+        assertThat(db.check(WatertightConfig.EMPTY)).as("a file that does not name it").isEmpty();
+        ConfigurationException refused = catchThrowableOfType(ConfigurationException.class, () -> db.reconfigure(naming));
+
+        assertThat(refused.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "reload: connections.pools.reports-db: adding a connection pool needs a restart (its DataSource is given in code)",
+                "reload: connections.compartments.reports: compartment 'reports' has a DataSource of its own, given in code; "
+                        + "a configuration cannot change it (build it from the file's pools to change it live)");
+        assertThat(db.compartment("reports").limit()).isEqualTo(2);
     }
 
     @Test

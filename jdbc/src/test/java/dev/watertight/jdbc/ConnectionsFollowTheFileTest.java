@@ -95,4 +95,22 @@ class ConnectionsFollowTheFileTest {
         assertThat(registry.compartment("search").bulkhead().orElseThrow().maxConcurrent()).isEqualTo(5);
         assertThat(registry.config().connectionCompartments().get("read").ceiling()).isEqualTo(2);
     }
+
+    @Test
+    void aCompartmentWithADataSourceOfItsOwnBuiltInCodeDoesNotBlockReloads() throws Exception {
+        Path file = write(file(4, 10, 3));
+        CompartmentRegistry registry = track(CompartmentRegistry.create(WatertightYaml.read(file)));
+        ConnectionCompartments db = registry.applyConfigTo(track(ConnectionCompartments.builder()
+                .configure(registry.config(), Map.of("app-db", track(Databases.h2Pool(13))))
+                .compartment("reports", track(Databases.h2Pool(2)), c -> c.ceiling(2))
+                .build()));
+        ConfigWatcher watcher = track(ConfigWatcher.manual(file, registry, new ReloadListener() {}));
+
+        write(file(5, 6, 3));
+
+        assertThat(watcher.reload()).containsExactly("compartments.search.bulkhead: maxConcurrent 4 -> 5",
+                "connections.compartments.read: ceiling 10 -> 6");
+        assertThat(db.compartment("read").limit()).isEqualTo(6);
+        assertThat(db.compartment("reports").limit()).isEqualTo(2);
+    }
 }

@@ -24,7 +24,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -49,7 +52,10 @@ import java.util.function.ToDoubleFunction;
  * pool it publishes (alone, in a compartment, or in a registry), which record each call's wait and
  * running time into timers on the calling or worker thread. That costs a few clock reads per call,
  * which is why it is opt-in. The timers have Micrometer's defaults (count, total, max); a
- * {@code MeterFilter} or the registry's configuration can add percentiles or histograms.
+ * {@code MeterFilter} or the registry's configuration can add percentiles or histograms. A guard
+ * bound more than once to one registry (alone and in its compartment, say, or in a compartment
+ * given both directly and through its registry) is timed once, under the tags of its first binding,
+ * so that no call is counted twice.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -100,7 +106,25 @@ import java.util.function.ToDoubleFunction;
  */
 public final class WatertightMetrics implements MeterBinder {
     private final List<Consumer<MeterRegistry>> bindings = new ArrayList<>();
+    /**
+     * The guards given timings so far, per meter registry. Concurrent: a registry's callback adds
+     * compartments on the thread of a later reload or registration, while the caller may bind.
+     */
+    private final Map<Identity, Set<Identity>> timed = new ConcurrentHashMap<>();
     private boolean timers;
+
+    /** A key equal only to itself: guards and registries are told apart by identity, not by equals. */
+    private record Identity(Object object) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Identity identity && identity.object == object;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(object);
+        }
+    }
 
     /** Starts with nothing to publish. */
     public WatertightMetrics() {
@@ -252,8 +276,13 @@ public final class WatertightMetrics implements MeterBinder {
         bindings.forEach(binding -> binding.accept(registry));
     }
 
+    /** True the first time a guard is seen for a registry: two timings on one guard would count each call twice. */
+    private boolean firstTiming(MeterRegistry registry, Object guard) {
+        return timed.computeIfAbsent(new Identity(registry), any -> ConcurrentHashMap.newKeySet()).add(new Identity(guard));
+    }
+
     private void timeBulkhead(MeterRegistry registry, Bulkhead bulkhead, String compartment) {
-        if (timers) {
+        if (timers && firstTiming(registry, bulkhead)) {
             Tags tags = tags(bulkhead.name(), compartment);
             bulkhead.recordTimings(new MicrometerCallTimings(
                     timer(registry, "watertight.bulkhead.wait", tags, "Time calls waited for a permit"),
@@ -262,7 +291,7 @@ public final class WatertightMetrics implements MeterBinder {
     }
 
     private void timeThreadPool(MeterRegistry registry, ThreadPoolBulkhead pool, String compartment) {
-        if (timers) {
+        if (timers && firstTiming(registry, pool)) {
             Tags tags = tags(pool.name(), compartment);
             pool.recordTimings(new MicrometerCallTimings(
                     timer(registry, "watertight.threadpool.queue.wait", tags, "Time tasks waited to start"),

@@ -126,6 +126,59 @@ class WatertightTimersTest {
     }
 
     @Test
+    void aBulkheadBoundAloneAndInItsCompartmentOfTheSameNameIsTimedOnce() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Bulkhead payment = Bulkhead.of("payment", 2);
+        Compartment compartment = Compartment.builder("payment").bulkhead(payment).build();
+        new WatertightMetrics().timers().bulkhead(payment).compartment(compartment).bindTo(registry);
+
+        compartment.call(() -> "paid");
+
+        assertThat(registry.scrape())
+                .contains("watertight_bulkhead_wait_seconds_count{compartment=\"payment\",name=\"payment\"} 1\n")
+                .contains("watertight_bulkhead_execution_seconds_count{compartment=\"payment\",name=\"payment\"} 1\n");
+    }
+
+    @Test
+    void aRegistrysCompartmentBoundAgainByItselfIsTimedOnce() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CompartmentConfig search = new CompartmentConfig("search", null, null, null,
+                Bulkhead.builder("search").maxConcurrent(3).config(), null, null, null);
+        ThreadPoolBulkhead pool = ThreadPoolBulkhead.builder("reports-pool").threads(1).queueCapacity(1).build();
+        try (CompartmentRegistry compartments = CompartmentRegistry.create(
+                new WatertightConfig(Map.of("search", search), Map.of(), Map.of(), Map.of()))) {
+            Compartment reports = compartments.register(Compartment.builder("reports").threadPool(pool).build());
+            new WatertightMetrics().timers().registry(compartments).compartment(compartments.compartment("search"))
+                    .compartment(reports).bindTo(registry);
+
+            compartments.compartment("search").call(() -> "found");
+            reports.call(() -> "report"); // a pool's timings are made before its future completes
+
+            assertThat(registry.scrape())
+                    .contains("watertight_bulkhead_wait_seconds_count{compartment=\"search\",name=\"search\"} 1\n")
+                    .contains("watertight_bulkhead_execution_seconds_count{compartment=\"search\",name=\"search\"} 1\n")
+                    .contains("watertight_threadpool_queue_wait_seconds_count{compartment=\"reports\",name=\"reports-pool\"} 1\n")
+                    .contains("watertight_threadpool_execution_seconds_count{compartment=\"reports\",name=\"reports-pool\"} 1\n");
+        }
+    }
+
+    @Test
+    void aGuardBoundToTwoMeterRegistriesIsTimedInEach() throws Exception {
+        PrometheusMeterRegistry first = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry second = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Bulkhead payment = Bulkhead.of("payment", 2);
+        WatertightMetrics metrics = new WatertightMetrics().timers().bulkhead(payment);
+        metrics.bindTo(first);
+        metrics.bindTo(second);
+
+        payment.call(() -> "paid");
+
+        String count = "watertight_bulkhead_execution_seconds_count{compartment=\"payment\",name=\"payment\"} 1\n";
+        assertThat(first.scrape()).contains(count);
+        assertThat(second.scrape()).contains(count);
+    }
+
+    @Test
     void withoutTimersNoTimerIsPublished() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Bulkhead payments = Bulkhead.of("payments", 1);

@@ -400,10 +400,12 @@ public final class CompartmentRegistry implements AutoCloseable {
      * {@link #applyHealthTo}. A smaller limit never cuts off calls in flight: they finish
      * with their permits and threads, and new calls wait for room under the new limit. Needs a
      * restart (refused here, because code may hold the objects): removing a compartment, a
-     * memory budget or a group, adding or removing a guard of a running compartment or template, a bulkhead's fairness,
-     * a memory budget's parent, and, in the {@code connections} section, a pool's capacity, a
-     * compartment's reservation or pool, and adding or removing a pool or a compartment (their
-     * {@code DataSource}s are given in code). A connection compartment's ceiling and acquire
+     * memory budget or a group, adding or removing a guard of a running compartment or template,
+     * a setting a guard keeps as built (a bulkhead's {@code fair}, a pool's
+     * {@code virtualThreads}, any guard's {@code writableStackTrace}, a retry's
+     * {@code retryRejections}), a memory budget's parent, and, in the {@code connections}
+     * section, a pool's capacity, a compartment's reservation or pool, and adding or removing a
+     * pool or a compartment (their {@code DataSource}s are given in code). A connection compartment's ceiling and acquire
      * timeout may change: they reach the connection compartments given to {@link #applyConfigTo}.
      *
      * @param next the new configuration
@@ -432,6 +434,8 @@ public final class CompartmentRegistry implements AutoCloseable {
             // New guards first: if building one fails, nothing running has changed yet.
             List<String> made = new ArrayList<>();
             Map<String, Compartment> grown = new LinkedHashMap<>(compartments);
+            Map<String, MemoryBulkhead> budgets;
+            Map<String, ConfiguredKeyedGroup> builtGroups = new LinkedHashMap<>();
             try {
                 for (CompartmentConfig added : next.compartments().values()) {
                     if (!config.compartments().containsKey(added.name())) {
@@ -439,34 +443,37 @@ public final class CompartmentRegistry implements AutoCloseable {
                         made.add("compartments." + added.name() + ": built with " + added.guards());
                     }
                 }
+                budgets = ConfiguredGuards.buildMemory(next.memory(), memory);
+                for (String name : budgets.keySet()) {
+                    if (!memory.containsKey(name)) {
+                        made.add("memory." + name + ": built with budget " + budgets.get(name).budget());
+                    }
+                }
+                made.addAll(0, ConfiguredGuards.apply(config, next, compartments, memory));
+                for (KeyedCompartmentsConfig group : next.keyed().values()) {
+                    ConfiguredKeyedGroup running = configuredKeyed.get(group.name());
+                    if (running != null) {
+                        made.addAll(running.reconfigure(group));
+                    } else {
+                        builtGroups.put(group.name(), new ConfiguredKeyedGroup(group, listener));
+                        made.add("keyed." + group.name() + ": built with maxKeys " + group.maxKeys() + ", idleAfter "
+                                + group.idleAfter() + ", template " + group.template().guards());
+                    }
+                }
+                made.addAll(ConfiguredGuards.healthChanges(config.health(), next.health()));
+                made.addAll(followed);
+                healthMonitors.forEach(monitor -> monitor.reconfigure(next.health()));
             } catch (RuntimeException | Error failed) {
+                // Whatever throws after the build is a change check() missed: no thread of what was
+                // built for this configuration may outlive its refusal.
                 grown.keySet().removeAll(compartments.keySet());
                 grown.values().forEach(Compartment::close);
+                builtGroups.values().forEach(built -> built.group().close());
                 throw failed;
             }
-            Map<String, MemoryBulkhead> budgets = ConfiguredGuards.buildMemory(next.memory(), memory);
-            for (String name : budgets.keySet()) {
-                if (!memory.containsKey(name)) {
-                    made.add("memory." + name + ": built with budget " + budgets.get(name).budget());
-                }
-            }
-            made.addAll(0, ConfiguredGuards.apply(config, next, compartments, memory));
+            configuredKeyed.putAll(builtGroups);
             Map<String, KeyedCompartments<?>> groups = new LinkedHashMap<>(keyed);
-            for (KeyedCompartmentsConfig group : next.keyed().values()) {
-                ConfiguredKeyedGroup running = configuredKeyed.get(group.name());
-                if (running != null) {
-                    made.addAll(running.reconfigure(group));
-                } else {
-                    ConfiguredKeyedGroup built = new ConfiguredKeyedGroup(group, listener);
-                    configuredKeyed.put(group.name(), built);
-                    groups.put(group.name(), built.group());
-                    made.add("keyed." + group.name() + ": built with maxKeys " + group.maxKeys() + ", idleAfter "
-                            + group.idleAfter() + ", template " + group.template().guards());
-                }
-            }
-            made.addAll(ConfiguredGuards.healthChanges(config.health(), next.health()));
-            made.addAll(followed);
-            healthMonitors.forEach(monitor -> monitor.reconfigure(next.health()));
+            builtGroups.forEach((name, built) -> groups.put(name, built.group()));
             Map<String, KeyedCompartments<?>> groupsBefore = keyed;
             keyed = Collections.unmodifiableMap(groups);
             Map<String, Compartment> before = compartments;

@@ -19,7 +19,9 @@ import java.util.Set;
  * running guards. What may change in place: every number and duration (limits, queues, pool
  * sizes, budgets, breaker thresholds and windows, rates, timeouts, retries). What needs a
  * restart, because code holds the objects: removing a compartment or budget, adding or removing
- * a guard of a running compartment, a bulkhead's fairness, a memory budget's parent, connection
+ * a guard of a running compartment, the settings a guard keeps as built (see {@link #FIXED}: a
+ * bulkhead's fairness, a pool's virtual threads, whether rejections record their stack, whether a
+ * retry retries rejections), a memory budget's parent, connection
  * pools, their capacities and which compartments draw from them with what reservation (their
  * {@code DataSource}s belong to the service; a connection compartment's ceiling and acquire
  * timeout change in place, through the {@link ConfigFollower}s of the registry). Groups of
@@ -27,6 +29,18 @@ import java.util.Set;
  * {@link ConfiguredKeyedGroup}); health thresholds always change in place.
  */
 final class ConfiguredGuards {
+    /**
+     * The settings of each guard that its {@code reconfigure} keeps as built. {@link #check}
+     * refuses a change to one (a restart is needed), and {@link #changed} never lists one. Every
+     * other number, flag, duration and backoff of these records changes in place.
+     */
+    private static final Map<Class<?>, Set<String>> FIXED = Map.of(
+            RetryConfig.class, Set.of("retryRejections"),
+            CircuitBreakerConfig.class, Set.of("writableStackTrace"),
+            RateLimiterConfig.class, Set.of("writableStackTrace"),
+            BulkheadConfig.class, Set.of("fair", "writableStackTrace"),
+            ThreadPoolBulkheadConfig.class, Set.of("virtualThreads", "writableStackTrace"));
+
     private ConfiguredGuards() {}
 
     /** Builds a compartment's guards, each with the registry's listener added to its own. */
@@ -109,12 +123,11 @@ final class ConfiguredGuards {
             String path = "compartments." + name;
             if (now == null) {
                 problems.add(restart(path, "removing a running compartment needs a restart (code may hold it)"));
-            } else if (!was.guards().equals(now.guards())) {
+            } else if (!sameGuards(was, now)) {
                 problems.add(restart(path, "the guards of a running compartment cannot change: it has " + was.guards()
                         + ", the new file gives " + now.guards() + "; a restart is needed"));
-            } else if (was.bulkhead() != null && was.bulkhead().fair() != now.bulkhead().fair()) {
-                problems.add(restart(path + ".bulkhead.fair", "fairness of a running bulkhead cannot change ("
-                        + was.bulkhead().fair() + " -> " + now.bulkhead().fair() + "); a restart is needed"));
+            } else {
+                fixedSettingProblems(path, was, now, problems);
             }
         });
         next.compartments().keySet().stream().filter(codeRegistered::contains).forEach(name ->
@@ -135,13 +148,12 @@ final class ConfiguredGuards {
             String path = "keyed." + name;
             if (now == null) {
                 problems.add(restart(path, "removing a running group of per-key compartments needs a restart (code may hold it)"));
-            } else if (!was.template().guards().equals(now.template().guards())) {
+            } else if (!sameGuards(was.template(), now.template())) {
                 problems.add(restart(path + ".template", "the guards of a running group's template cannot change: it has "
                         + was.template().guards() + ", the new file gives " + now.template().guards()
                         + "; a restart is needed"));
-            } else if (was.template().bulkhead() != null && was.template().bulkhead().fair() != now.template().bulkhead().fair()) {
-                problems.add(restart(path + ".template.bulkhead.fair", "fairness of a running group's bulkheads cannot change ("
-                        + was.template().bulkhead().fair() + " -> " + now.template().bulkhead().fair() + "); a restart is needed"));
+            } else {
+                fixedSettingProblems(path + ".template", was.template(), now.template(), problems);
             }
         });
         next.keyed().keySet().stream().filter(codeKeyed::contains).forEach(name ->
@@ -193,6 +205,61 @@ final class ConfiguredGuards {
         next.connectionCompartments().keySet().stream().filter(name -> !running.connectionCompartments().containsKey(name))
                 .forEach(name -> problems.add(restart("connections.compartments." + name,
                         "adding a connection compartment needs a restart (its pool's DataSource is given in code)")));
+    }
+
+    /**
+     * A change to a setting that a running guard keeps from when it was built: the guard was made
+     * for it (a fair queue, a pool of virtual threads) or hands it to objects already made.
+     */
+    private static void fixedSettingProblems(String path, CompartmentConfig was, CompartmentConfig now,
+            List<ConfigProblem> problems) {
+        Map<String, Record> before = guardSettings(was);
+        Map<String, Record> after = guardSettings(now);
+        before.forEach((guard, running) -> {
+            if (running == null) {
+                return; // no such guard (the guards were checked to be the same)
+            }
+            Set<String> fixed = FIXED.getOrDefault(running.getClass(), Set.of());
+            for (RecordComponent component : running.getClass().getRecordComponents()) {
+                if (!fixed.contains(component.getName())) {
+                    continue;
+                }
+                Object is = value(component, running);
+                Object given = value(component, after.get(guard));
+                if (!is.equals(given)) {
+                    problems.add(restart(path + "." + guard + "." + component.getName(), component.getName()
+                            + " of a running " + guard + " cannot change (" + is + " -> " + given
+                            + "); a restart is needed"));
+                }
+            }
+        });
+    }
+
+    /**
+     * Whether both have the same kinds of guard. (Unlike {@link CompartmentConfig#guards()}, a
+     * pool of virtual threads is of the same kind as one of platform threads: which threads it
+     * runs is a setting, refused by {@link #fixedSettingProblems} with its own path.)
+     */
+    private static boolean sameGuards(CompartmentConfig was, CompartmentConfig now) {
+        Map<String, Record> before = guardSettings(was);
+        Map<String, Record> after = guardSettings(now);
+        for (String guard : before.keySet()) {
+            if ((before.get(guard) == null) != (after.get(guard) == null)) {
+                return false;
+            }
+        }
+        return (was.timeout() == null) == (now.timeout() == null) && (was.cpuCores() == null) == (now.cpuCores() == null);
+    }
+
+    /** A compartment's guard settings by the name a file gives them; null for a guard it does not have. */
+    private static Map<String, Record> guardSettings(CompartmentConfig config) {
+        Map<String, Record> guards = new LinkedHashMap<>();
+        guards.put("retry", config.retry());
+        guards.put("circuitBreaker", config.circuitBreaker());
+        guards.put("rateLimiter", config.rateLimiter());
+        guards.put("bulkhead", config.bulkhead());
+        guards.put("threadPool", config.threadPool());
+        return guards;
     }
 
     private static ConfigProblem restart(String path, String message) {
@@ -346,11 +413,13 @@ final class ConfiguredGuards {
             return false; // no such guard (check() made sure both or neither have it)
         }
         List<String> differences = new ArrayList<>();
+        Set<String> fixed = FIXED.getOrDefault(was.getClass(), Set.of());
         for (RecordComponent component : was.getClass().getRecordComponents()) {
             Class<?> type = component.getType();
-            boolean tunable = type.isPrimitive() || type == Duration.class || type == Backoff.class;
+            boolean tunable = (type.isPrimitive() || type == Duration.class || type == Backoff.class)
+                    && !fixed.contains(component.getName());
             if (!tunable) {
-                continue; // names, listeners, predicates, time sources: not settings of a file
+                continue; // names, listeners, predicates, time sources; fixed settings, which check() refused
             }
             Object before = value(component, was);
             Object after = value(component, now);

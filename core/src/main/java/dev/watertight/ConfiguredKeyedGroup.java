@@ -3,6 +3,8 @@ package dev.watertight;
 import dev.watertight.internal.BoundedKeyedCompartments;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,19 +20,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * idle long enough to be evicted, on the old limits for ever.)
  *
  * <p><b>Concurrency.</b> Changes are serialized by {@code reconfiguring}. A key's compartment may
- * be built from the old template while a change is made; it cannot miss the change: the change
- * writes {@code config} and {@code changedOnce} (volatile) before it lists the live compartments,
- * and the builder publishes its compartment before {@link #settle} reads {@code changedOnce}, so
- * either the list holds the new compartment or {@code settle} sees the change and, under the
- * lock, reconfigures it to the newest template. Reconfiguring a guard to the settings it already
- * has changes nothing, so seeing it twice is harmless. Thread-safe.
+ * be built from the old template while a change is made; it cannot miss the change. {@link #build}
+ * remembers in {@code builtFrom} the template it read from {@code config}. The change writes
+ * {@code config} (volatile) before it lists the live compartments, and the builder publishes its
+ * compartment before {@link #settle} reads {@code config}: so either the list holds the new
+ * compartment, or {@code settle} sees a template other than the one it was built from and, under
+ * the lock, reconfigures it to the newest. A key built from the current template (every key built
+ * outside a change) takes no lock. Reconfiguring a guard to the settings it already has changes
+ * nothing, so seeing it twice is harmless. Thread-safe.
  */
 final class ConfiguredKeyedGroup {
     private final BoundedKeyedCompartments<String> group;
     private final CompartmentListener listener;
     private final ReentrantLock reconfiguring = new ReentrantLock();
     private volatile KeyedCompartmentsConfig config;
-    private volatile boolean changedOnce;
+    /** The template each compartment was built from, from its build until its settle (same thread). */
+    private final Map<Compartment, CompartmentConfig> builtFrom = new ConcurrentHashMap<>();
 
     ConfiguredKeyedGroup(KeyedCompartmentsConfig config, CompartmentListener listener) {
         this.config = config;
@@ -51,13 +56,16 @@ final class ConfiguredKeyedGroup {
 
     private Compartment build(String key) {
         KeyedCompartmentsConfig current = config;
-        return ConfiguredGuards.build(current.template(), listener, current.name() + "/" + key);
+        Compartment built = ConfiguredGuards.build(current.template(), listener, current.name() + "/" + key);
+        builtFrom.put(built, current.template());
+        return built;
     }
 
     /** Called once a key's compartment is published, before its first call. */
     private void settle(Compartment built) {
-        if (!changedOnce) {
-            return; // built from the only template there has been
+        CompartmentConfig template = builtFrom.remove(built);
+        if (template == config.template()) {
+            return; // built from the template in force; a later change will find it in the live list
         }
         reconfiguring.lock();
         try {
@@ -69,7 +77,7 @@ final class ConfiguredKeyedGroup {
 
     /**
      * Applies a changed configuration, already checked to be applicable (same guards, same
-     * fairness).
+     * settings kept as built).
      *
      * @return one line per change
      */
@@ -93,7 +101,6 @@ final class ConfiguredKeyedGroup {
             List<String> template = ConfiguredGuards.templateChanges(path + ".template", was.template(), next.template());
             config = next;
             if (!template.isEmpty()) {
-                changedOnce = true;
                 for (Compartment live : group.liveCompartments()) {
                     ConfiguredGuards.reconfigure(live, next.template());
                 }

@@ -115,8 +115,8 @@ public final class HealthMonitor {
      *
      * @return the new report, which {@link #report()} returns from now on
      * @throws IllegalStateException if the source gives two compartments of one name, or if
-     *     called from a listener
-     * @throws RuntimeException whatever the source throws; nothing is updated then
+     *     called from a listener; nothing is updated then
+     * @throws RuntimeException whatever the source throws; nothing is updated then either
      */
     public HealthReport sample() {
         lock.lock();
@@ -125,17 +125,18 @@ public final class HealthMonitor {
                 throw new IllegalStateException("a HealthListener must not call sample()");
             }
             Collection<CompartmentStats> snapshot = Objects.requireNonNull(source.get(), "the source gave null");
-            long now = time.nanoTime();
-            HealthConfig wanted = thresholds;
-            if (wanted != applied) {
-                applied = wanted;
-                tracked.forEach((name, entry) -> entry.tracker.reconfigure(wanted.thresholds(name)));
-            }
             Map<String, CompartmentStats> byName = new TreeMap<>();
             for (CompartmentStats stats : snapshot) {
                 if (stats != null && byName.putIfAbsent(stats.name(), stats) != null) {
                     throw new IllegalStateException("the source gave two compartments named '" + stats.name() + "'");
                 }
+            }
+            // After the checks that refuse a sample: a refused sample leaves the trackers as they were.
+            long now = time.nanoTime();
+            HealthConfig wanted = thresholds;
+            if (wanted != applied) {
+                applied = wanted;
+                tracked.forEach((name, entry) -> entry.tracker.reconfigure(wanted.thresholds(name)));
             }
 
             List<CompartmentHealth> changedFrom = new ArrayList<>();

@@ -112,6 +112,50 @@ class CompartmentRegistryTest {
         assertThat(registry.config().compartments()).containsOnlyKeys("search", "reports", "checkout");
     }
 
+    /** The settings a running guard keeps as built: a reload must refuse them, not half-apply or misreport them. */
+    private static WatertightConfig keptAsBuilt(boolean changed, int reportThreads) {
+        Map<String, CompartmentConfig> compartments = new LinkedHashMap<>();
+        compartments.put("reports", new CompartmentConfig("reports", null, null, null, null, ThreadPoolBulkhead
+                .builder("reports").threads(reportThreads).virtualThreads(changed).config(), null, null));
+        compartments.put("search", new CompartmentConfig("search", null, null, null,
+                Bulkhead.builder("search").maxConcurrent(3).writableStackTrace(changed).config(), null, null, null));
+        compartments.put("payments", new CompartmentConfig("payments",
+                Retry.builder("payments").retryRejections(changed).config(),
+                CircuitBreaker.builder("payments").writableStackTrace(changed).config(), null, null, null, null, null));
+        CompartmentConfig template = new CompartmentConfig("tenants", null, null, null, null,
+                ThreadPoolBulkhead.builder("tenants").threads(1).virtualThreads(changed).config(), null, null);
+        return new WatertightConfig(compartments, Map.of(), Map.of(), Map.of(),
+                Map.of("tenants", new KeyedCompartmentsConfig("tenants", 10, Duration.ofMinutes(1), template)),
+                HealthConfig.DEFAULTS);
+    }
+
+    @Test
+    void aChangeToASettingAGuardKeepsAsBuiltIsRefusedAndNothingOfTheNewConfigurationIsBuilt() {
+        WatertightConfig running = keptAsBuilt(false, 1);
+        try (CompartmentRegistry registry = CompartmentRegistry.create(running)) {
+            Map<String, CompartmentConfig> withCheckout = new LinkedHashMap<>(keptAsBuilt(true, 1).compartments());
+            withCheckout.put("checkout", pooled("checkout", 1, 1));
+            WatertightConfig changed = keptAsBuilt(true, 1);
+
+            ConfigurationException refused = catchThrowableOfType(ConfigurationException.class, () -> registry.apply(
+                    new WatertightConfig(withCheckout, Map.of(), Map.of(), Map.of(), changed.keyed(), HealthConfig.DEFAULTS)));
+
+            assertThat(refused.problems()).extracting(ConfigProblem::path).containsExactly(
+                    "compartments.reports.threadPool.virtualThreads",
+                    "compartments.search.bulkhead.writableStackTrace",
+                    "compartments.payments.retry.retryRejections",
+                    "compartments.payments.circuitBreaker.writableStackTrace",
+                    "keyed.tenants.template.threadPool.virtualThreads");
+            assertThat(refused.problems().get(0).message())
+                    .isEqualTo("virtualThreads of a running threadPool cannot change (false -> true); a restart is needed");
+            assertThat(registry.find("checkout")).as("nothing of a refused configuration is built").isEmpty();
+            assertThat(registry.config()).isSameAs(running);
+            assertThat(registry.apply(keptAsBuilt(false, 2)))
+                    .as("the next reload is compared with the configuration still in force")
+                    .containsExactly("compartments.reports.threadPool: threads 1 -> 2");
+        }
+    }
+
     @Test
     void holdsGroupsOfPerKeyCompartmentsByName() throws Exception {
         CompartmentRegistry registry = CompartmentRegistry.create();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -335,6 +336,26 @@ class HealthMonitorTest {
         HealthMonitor monitor = builder().build();
         assertThatThrownBy(monitor::sample).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the source gave two compartments named 'payments'");
+    }
+
+    @Test
+    void aRefusedSampleLeavesTheTrackersOnTheThresholdsTheyHad() {
+        FakeCompartment payments = compartment("payments").utilization(0.5);
+        HealthMonitor monitor = builder().build();
+        monitor.sample();
+        steps(monitor, "payments", 5);
+        HealthConfig inForce = monitor.thresholds();
+        monitor.reconfigure(new HealthConfig(HealthThresholds.builder().window(Duration.ofSeconds(10)).build(), Map.of()));
+        FakeCompartment twin = compartment("payments");
+
+        assertThatThrownBy(monitor::sample).isInstanceOf(IllegalStateException.class);
+
+        compartments.remove(twin);
+        monitor.reconfigure(inForce); // back before any sample took the 10 s window
+        payments.utilization(1.0);
+        assertThat(step(time, monitor, "payments").utilization())
+                .as("the window is kept (5 s at 0.5, 1 s at 1.0, over 30 s); a new one would start from this reading")
+                .isCloseTo((5 * 0.5 + 1.0) / 30, offset(1e-9));
     }
 
     @Test

@@ -123,6 +123,43 @@ class ReloadTest {
         assertThat(registry.compartment("search").bulkhead()).isPresent();
     }
 
+    private static String pools(int threads, boolean virtualThreads, String added) {
+        return """
+                compartments:
+                  reports:
+                    threadPool: { threads: %1$d, virtualThreads: %2$s }
+                %3$s
+                keyed:
+                  tenants:
+                    idleAfter: 5m
+                    template:
+                      threadPool: { threads: 1, virtualThreads: %2$s }
+                """.formatted(threads, virtualThreads, added);
+    }
+
+    @Test
+    void aReloadThatSwitchesAPoolToVirtualThreadsIsRefusedAndTheNextIsComparedWithWhatRuns() throws Exception {
+        Path file = write(pools(1, false, ""));
+        try (CompartmentRegistry registry = CompartmentRegistry.create(WatertightYaml.read(file))) {
+            ConfigWatcher watcher = ConfigWatcher.manual(file, registry, new ReloadListener() {});
+
+            write(pools(1, true, "  exports: { threadPool: { threads: 1 } }"));
+            ConfigurationException refused = catchThrowableOfType(ConfigurationException.class, watcher::reload);
+
+            assertThat(refused.problems()).extracting(problem -> problem.path() + ": " + problem.message()).containsExactly(
+                    "compartments.reports.threadPool.virtualThreads: virtualThreads of a running threadPool cannot change"
+                            + " (false -> true); a restart is needed",
+                    "keyed.tenants.template.threadPool.virtualThreads: virtualThreads of a running threadPool cannot"
+                            + " change (false -> true); a restart is needed");
+            assertThat(registry.find("exports")).as("nothing of a refused file is built").isEmpty();
+            assertThat(registry.compartment("reports").call(() -> Thread.currentThread().isVirtual())).isFalse();
+
+            write(pools(2, false, ""));
+            assertThat(watcher.reload()).as("compared with the configuration in force, not the refused one")
+                    .containsExactly("compartments.reports.threadPool: threads 1 -> 2");
+        }
+    }
+
     @Test
     void theWatcherAppliesASavedFileAndReportsARefusedOne() throws Exception {
         Path file = write(bulkhead(4));

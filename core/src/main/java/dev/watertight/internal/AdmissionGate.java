@@ -106,8 +106,11 @@ public final class AdmissionGate {
     }
 
     private static void checkBounds(long bound, int runLimit) {
-        if (bound < 1 || bound > Integer.MAX_VALUE || runLimit < 1 || runLimit > MAX_RUN_LIMIT) {
-            throw new IllegalArgumentException("bound " + bound + " or runLimit " + runLimit + " out of range");
+        if (bound < 1 || bound > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bound must be between 1 and " + Integer.MAX_VALUE + ", was " + bound);
+        }
+        if (runLimit < 1 || runLimit > MAX_RUN_LIMIT) {
+            throw new IllegalArgumentException("runLimit must be between 1 and " + MAX_RUN_LIMIT + ", was " + runLimit);
         }
     }
 

@@ -261,15 +261,12 @@ public final class CapacityLedger {
          * hold more than the new ceiling until enough are given back, and takes are refused until
          * then. Raising wakes waiting callers, as many as the new room admits.
          *
-         * @param ceiling the new ceiling, from the reservation (and at least 1) to the capacity
+         * @param ceiling the new ceiling, already validated by the caller (its share, which names
+         *     itself in the message) to be from the reservation (and at least 1) to the capacity;
+         *     the ceiling has its own half of the word, so no value could corrupt the units held
          * @return the ceiling it replaced
-         * @throws IllegalArgumentException if the ceiling is out of that range
          */
         public int resizeCeiling(int ceiling) {
-            if (ceiling < Math.max(1, reserved) || ceiling > ledger.capacity) {
-                throw new IllegalArgumentException("ceiling must be between " + Math.max(1, reserved)
-                        + " (the reservation) and " + ledger.capacity + " (the capacity), was " + ceiling);
-            }
             for (;;) {
                 long word = state;
                 if (casState(word, (word & USED_MASK) | (long) ceiling << CEILING_SHIFT)) {

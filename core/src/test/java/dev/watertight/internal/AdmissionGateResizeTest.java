@@ -1,6 +1,7 @@
 package dev.watertight.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +67,23 @@ class AdmissionGateResizeTest {
         }
         assertThat(gate.isClosedAndEmpty()).isTrue();
         assertThat(gate.tryAdmit()).isEqualTo(AdmissionGate.CLOSED);
+    }
+
+    @Test
+    void anOutOfRangeBoundOrRunLimitIsNamedWithItsValueAndTheRange() {
+        AdmissionGate gate = new AdmissionGate(2, 2);
+
+        assertThatThrownBy(() -> gate.resize(0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bound must be between 1 and " + Integer.MAX_VALUE + ", was 0");
+        assertThatThrownBy(() -> gate.resize(1L + Integer.MAX_VALUE, 1))
+                .hasMessage("bound must be between 1 and " + Integer.MAX_VALUE + ", was " + (1L + Integer.MAX_VALUE));
+        assertThatThrownBy(() -> new AdmissionGate(1, 0))
+                .hasMessage("runLimit must be between 1 and " + AdmissionGate.MAX_RUN_LIMIT + ", was 0");
+        assertThatThrownBy(() -> gate.resize(1, AdmissionGate.MAX_RUN_LIMIT + 1))
+                .hasMessage("runLimit must be between 1 and " + AdmissionGate.MAX_RUN_LIMIT + ", was "
+                        + (AdmissionGate.MAX_RUN_LIMIT + 1));
+        assertThat(gate.tryAdmit()).as("a refused resize changes nothing").isEqualTo(1);
+        assertThat(gate.tryAdmit()).isEqualTo(2);
+        assertThat(gate.tryAdmit()).isEqualTo(AdmissionGate.FULL);
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -83,7 +84,11 @@ import java.util.function.Consumer;
  * the latest every {@code probeInterval} as a fallback for a lost announcement; the others park.
  * So waiting costs no round trip while nothing is released, and a release costs each process at
  * most one. The order is FIFO by first-wait time, which is as fair as the clocks allow; a waiter
- * whose process misses announcements may be skipped until its next poll.
+ * whose process misses announcements may be skipped until its next poll. The local line must
+ * list a process's waiters in their cluster-wide order, or a head could be refused a permit kept
+ * for a waiter behind it that never asks: joining the local line, taking a lease id (zero-padded,
+ * so ids issued later sort later within a millisecond) and sending the first attempt happen under
+ * one small lock ({@code lineEntry}), held only while the command is handed to the connection.
  *
  * <h2>When Redis is away</h2>
  * A command that cannot reach Redis, or gets no answer within {@code redisTimeout}, switches the
@@ -123,6 +128,8 @@ public final class ClusterBulkhead implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final RedisLink link;
     private final WaitLine line = new WaitLine();
+    /** Held while a waiter joins the line and sends its first attempt: see {@link #await()}. */
+    private final ReentrantLock lineEntry = new ReentrantLock();
     private final Bulkhead local;
     private final ConcurrentHashMap<String, Lease> held = new ConcurrentHashMap<>();
     private final Set<String> doubtful = ConcurrentHashMap.newKeySet();
@@ -251,25 +258,34 @@ public final class ClusterBulkhead implements AutoCloseable {
         if (!link.available()) {
             return fallback(link.unavailableReason(), maxWaitNanos > 0);
         }
-        String id = idPrefix + nextId.incrementAndGet();
-        if (maxWaitNanos == 0) {
-            Reply reply;
-            try {
-                reply = attempt(id, 0);
-            } catch (RedisUnavailable e) {
-                doubt(id);
-                if (e.interrupted()) {
-                    throw interrupted();
-                }
-                return fallback(e.getMessage(), false);
-            }
-            if (reply.granted()) {
-                return grant(id, reply.token(), null);
-            }
-            throw reject(BulkheadFullException.ofBulkhead(name, config.maxConcurrent(), 0, 0, false,
-                    config.writableStackTrace()));
+        if (maxWaitNanos > 0) {
+            return await();
         }
-        return await(id);
+        String id = nextLeaseId();
+        Reply reply;
+        try {
+            reply = attempt(id, 0);
+        } catch (RedisUnavailable e) {
+            doubt(id);
+            if (e.interrupted()) {
+                throw interrupted();
+            }
+            return fallback(e.getMessage(), false);
+        }
+        if (reply.granted()) {
+            return grant(id, reply.token(), null);
+        }
+        throw reject(BulkheadFullException.ofBulkhead(name, config.maxConcurrent(), 0, 0, false,
+                config.writableStackTrace()));
+    }
+
+    /**
+     * A new lease id: this instance's prefix and a counter, zero-padded so that ids sort in the
+     * order they were issued (the cluster-wide line breaks ties of its millisecond scores by id).
+     */
+    private String nextLeaseId() {
+        String count = Long.toString(nextId.incrementAndGet());
+        return idPrefix + "0".repeat(19 - count.length()) + count;
     }
 
     /**
@@ -329,8 +345,11 @@ public final class ClusterBulkhead implements AutoCloseable {
 
     /** One attempt with a given lease id; package-private so tests can replay a lost reply. */
     Reply attempt(String id, long waitMillis) {
-        List<Object> raw = link.eval(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg, leaseMillis,
-                Long.toString(waitMillis));
+        return toReply(link.eval(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg, leaseMillis,
+                Long.toString(waitMillis)));
+    }
+
+    private Reply toReply(List<Object> raw) {
         Reply reply = new Reply((Long) raw.get(0) == 1L, (Long) raw.get(1), (Long) raw.get(2), (Long) raw.get(3),
                 (Long) raw.get(4));
         clusterInUse = reply.inUse();
@@ -343,16 +362,33 @@ public final class ClusterBulkhead implements AutoCloseable {
     /** A reply of the acquire script. */
     record Reply(boolean granted, long token, long inUse, long reclaimed, long untilExpiryMillis) {}
 
-    private Lease await(String id) throws InterruptedException {
+    private Lease await() throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + maxWaitNanos;
         Thread me = Thread.currentThread();
         boolean wakeNext = false;
-        line.join(me);
+        String id = null;
         waiting.increment();
         try {
-            long seen = line.signals();
-            Reply reply = attempt(id, lineMillis(deadline, start));
+            long seen;
+            RedisLink.Sent<List<Object>> first;
+            String lineArg = Long.toString(lineMillis(deadline, start));
+            // This process's line and the cluster-wide line must keep the same order, or a head
+            // could be refused a free permit kept for a waiter behind it here, which never asks.
+            // So joining this line, taking an id and sending the first attempt (which joins the
+            // cluster's line) happen under one lock; the reply is awaited outside it.
+            lineEntry.lock();
+            try {
+                id = nextLeaseId();
+                line.join(me);
+                seen = line.signals();
+                first = link.send(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg, leaseMillis,
+                        lineArg);
+            } finally {
+                lineEntry.unlock();
+            }
+            Reply reply = toReply(link.await(first, LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg,
+                    leaseMillis, lineArg));
             long pollAt = System.nanoTime() + pollNanos(reply);
             while (!reply.granted()) {
                 long now = System.nanoTime();
@@ -387,7 +423,9 @@ public final class ClusterBulkhead implements AutoCloseable {
             wakeNext = reply.inUse() < config.maxConcurrent();
             return grant(id, reply.token(), null);
         } catch (RedisUnavailable e) {
-            doubt(id);
+            if (id != null) {
+                doubt(id);
+            }
             if (e.interrupted()) {
                 throw interrupted();
             }

@@ -152,6 +152,9 @@ final class RedisLink implements AutoCloseable {
         return roundTrips.snapshot();
     }
 
+    /** A script sent and not yet answered: what {@link #await} needs to wait for it and to resend it. */
+    record Sent<T>(StatefulRedisConnection<String, String> connection, RedisFuture<T> reply, long startNanos) {}
+
     /**
      * Runs a script, by digest and, after a restart emptied Redis's cache, by body.
      *
@@ -159,17 +162,37 @@ final class RedisLink implements AutoCloseable {
      *     it or timed out
      */
     <T> T eval(Script script, ScriptOutputType type, String[] keys, String... args) {
+        return await(send(script, type, keys, args), script, type, keys, args);
+    }
+
+    /**
+     * Sends a script by digest without waiting for its reply; commands sent on this link run on
+     * the server in the order they were sent. Pass the result to {@link #await}.
+     *
+     * @throws RedisUnavailable if Redis is considered unavailable
+     */
+    <T> Sent<T> send(Script script, ScriptOutputType type, String[] keys, String... args) {
         StatefulRedisConnection<String, String> c = connection;
         String reason = unavailable.get();
         if (reason != null || c == null) {
             throw new RedisUnavailable(reason != null ? reason : "not connected");
         }
         long start = System.nanoTime();
+        return new Sent<>(c, c.async().evalsha(script.sha1(), type, keys, args), start);
+    }
+
+    /**
+     * Waits for a sent script's reply; after a restart emptied Redis's script cache, sends the body
+     * and waits for that (so that one runs after whatever was sent meanwhile).
+     *
+     * @throws RedisUnavailable if the command failed to reach Redis or timed out
+     */
+    <T> T await(Sent<T> sent, Script script, ScriptOutputType type, String[] keys, String... args) {
         try {
             try {
-                return awaitReply(c.async().evalsha(script.sha1(), type, keys, args));
+                return awaitReply(sent.reply());
             } catch (RedisNoScriptException e) {
-                return awaitReply(c.async().eval(script.body(), type, keys, args));
+                return awaitReply(sent.connection().async().eval(script.body(), type, keys, args));
             }
         } catch (RedisCommandExecutionException e) {
             if (isServerUnavailable(e)) {
@@ -184,7 +207,7 @@ final class RedisLink implements AutoCloseable {
             markUnavailable(why);
             throw new RedisUnavailable(why);
         } finally {
-            roundTrips.record(System.nanoTime() - start);
+            roundTrips.record(System.nanoTime() - sent.startNanos());
         }
     }
 

@@ -43,6 +43,39 @@ class ClusterBulkheadTest {
         return ClusterBulkhead.builder(name).redisUri(RedisServer.SHARED);
     }
 
+    /**
+     * Sixteen threads of one process start waiting at the same instant for one permit, and each
+     * passes it on at once. If this process's line and the cluster-wide line disagreed on their
+     * order, a head would be refused the free permit (kept for a waiter behind it here, which does
+     * not ask) and every one behind would stall until a poll: the probe interval is set far longer
+     * than the whole run may take.
+     */
+    @Test
+    void waitersOfOneProcessPassAFreedPermitOnWithoutStalling() throws Exception {
+        try (ClusterBulkhead bulkhead = on(uniqueName()).maxConcurrent(1).maxWait(Duration.ofSeconds(30))
+                .probeInterval(Duration.ofSeconds(30)).build()) {
+            for (int round = 0; round < 5; round++) {
+                ClusterBulkhead.Lease held = bulkhead.acquire();
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(16);
+                List<CompletableFuture<Void>> waiters = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    waiters.add(CompletableFuture.runAsync(() -> {
+                        try {
+                            together.await();
+                            bulkhead.acquire().close();
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    }, runnable -> Thread.ofPlatform().start(runnable)));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> bulkhead.stats().waiting() == 16);
+                held.close();
+                CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                assertThat(bulkhead.clusterInUse()).isZero();
+            }
+        }
+    }
+
     @Test
     void grantsUpToTheLimitWithGrowingFencingTokensAndReleasesIdempotently() throws Exception {
         try (ClusterBulkhead bulkhead = on(uniqueName()).maxConcurrent(2).build()) {

@@ -7,8 +7,12 @@
  * allocation counters that resource accounting and CPU budgets read.
  */
 module dev.watertight.core {
-    requires java.management;
+    // ObjectName appears in WatertightJmx's API, so a user of the module reads java.management too.
+    requires transitive java.management;
     requires jdk.management;
+    // The nullness annotations on the API: read by tools at compile time (a user compiling
+    // against the module sees them too), never needed to run.
+    requires static transitive org.jspecify;
 
     exports dev.watertight;
 }

@@ -180,7 +180,7 @@ public final class Backoff {
         return Math.min(drawn, maxNanos);
     }
 
-    /** The longest wait this backoff ever gives; zero for {@link #none()}. */
+    /** {@return the longest wait this backoff ever gives; zero for {@link #none()}} */
     public Duration max() {
         return Duration.ofNanos(maxNanos);
     }

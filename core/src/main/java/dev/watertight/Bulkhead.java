@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compartment that limits how many calls run at once, on the callers' own threads.
@@ -75,17 +76,19 @@ public interface Bulkhead {
         return builder(name).maxConcurrent(maxConcurrent).build();
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
     /**
      * The settings in force: those it was built with, as changed since by {@link #resize} and
      * {@link #reconfigure}. Its listeners and {@code writableStackTrace} are always those it was
      * built with.
+     *
+     * @return the settings in force
      */
     BulkheadConfig config();
 
-    /** The current limit on concurrent calls, which {@link #resize} may have changed. */
+    /** {@return the current limit on concurrent calls, which {@link #resize} may have changed} */
     int maxConcurrent();
 
     /**
@@ -192,7 +195,7 @@ public interface Bulkhead {
      */
     long listenerFailures();
 
-    /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
+    /** {@return a snapshot of the counters; cheap, and safe to call from any thread at any time} */
     BulkheadStats stats();
 
     /**
@@ -224,7 +227,7 @@ public interface Bulkhead {
         /** Records that the guarded work failed; the permit is still held until {@link #close()}. */
         void markFailed();
 
-        /** Whether the permit is still held (not yet closed). */
+        /** {@return whether the permit is still held (not yet closed)} */
         boolean isHeld();
 
         /** Gives the permit back, once; later calls do nothing. */
@@ -243,7 +246,7 @@ public interface Bulkhead {
         private Duration maxWait = Duration.ZERO;
         private boolean fair;
         private boolean writableStackTrace;
-        private SharedCapacity.Share share;
+        private SharedCapacity.@Nullable Share share;
         private boolean maxConcurrentSet;
         private final List<CompartmentListener> listeners = new ArrayList<>();
 

@@ -3,6 +3,7 @@ package dev.watertight;
 import dev.watertight.internal.Settings;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a {@link Bulkhead}, immutable and validated.
@@ -23,7 +24,7 @@ public record BulkheadConfig(
         boolean fair,
         boolean writableStackTrace,
         List<CompartmentListener> listeners,
-        SharedCapacity.Share share) {
+        SharedCapacity.@Nullable Share share) {
 
     /** The limit used when none is given, as in the best-known Java bulkheads. */
     public static final int DEFAULT_MAX_CONCURRENT = 25;

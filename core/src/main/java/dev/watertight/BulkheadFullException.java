@@ -10,6 +10,10 @@ import java.util.concurrent.TimeUnit;
  * {@code Bulkhead 'payment' is full: all 10 permits in use, waited 250 ms (maxWait 250 ms)}.
  * When the caller was interrupted, its interrupt status has been restored and
  * {@link #interrupted()} is {@code true}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class BulkheadFullException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -86,12 +90,12 @@ public final class BulkheadFullException extends CompartmentRejectedException {
                 Kind.THREAD_POOL, compartment, threads, queueCapacity, 0, 0, false, captureStackTrace);
     }
 
-    /** The compartment's limit when the call was refused: permits, or threads for a pool. */
+    /** {@return the compartment's limit when the call was refused: permits, or threads for a pool} */
     public int limit() {
         return limit;
     }
 
-    /** For a thread pool, its queue capacity; zero otherwise. */
+    /** {@return a thread pool's queue capacity; zero for other compartments} */
     public int queueCapacity() {
         return kind == Kind.THREAD_POOL ? queueCapacityOrHeld : 0;
     }
@@ -125,12 +129,12 @@ public final class BulkheadFullException extends CompartmentRejectedException {
                 Kind.SHARE, compartment, ceiling, held, waitedNanos, maxWaitNanos, interrupted, captureStackTrace);
     }
 
-    /** How long the caller waited before it was refused, in nanoseconds; zero for fail-fast. */
+    /** {@return how long the caller waited before it was refused, in nanoseconds; zero for fail-fast} */
     public long waitedNanos() {
         return waitedNanos;
     }
 
-    /** Whether the caller was interrupted while it waited (its interrupt status is set again). */
+    /** {@return whether the caller was interrupted while it waited (its interrupt status is set again)} */
     public boolean interrupted() {
         return interrupted;
     }

@@ -1,26 +1,30 @@
 package dev.watertight;
 
-/** A {@link Bulkhead} in JMX: its stats, and a resize. Registered by {@link WatertightJmx}. */
+/**
+ * A {@link Bulkhead} in JMX: its stats, and a resize. Registered by {@link WatertightJmx}.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
+ */
 public interface BulkheadMXBean {
-    /** The limit now. */
+    /** {@return the limit now} */
     int getMaxConcurrent();
 
-    /** Permits held now. */
+    /** {@return permits held now} */
     int getInUse();
 
-    /** Callers waiting now. */
+    /** {@return callers waiting now} */
     int getWaiting();
 
-    /** Calls admitted since it was built. */
+    /** {@return calls admitted since it was built} */
     long getAccepted();
 
-    /** Calls refused since it was built. */
+    /** {@return calls refused since it was built} */
     long getRejected();
 
-    /** Admitted calls that returned. */
+    /** {@return admitted calls that returned} */
     long getSucceeded();
 
-    /** Admitted calls that threw. */
+    /** {@return admitted calls that threw} */
     long getFailed();
 
     /**

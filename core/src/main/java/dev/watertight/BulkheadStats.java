@@ -4,6 +4,8 @@ package dev.watertight;
  * A snapshot of a {@link Bulkhead}'s counters. The counts are consistent with each other:
  * {@code accepted == succeeded + failed + inUse} holds in every snapshot.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param maxConcurrent the limit when the snapshot was taken
  * @param inUse permits held now
@@ -23,7 +25,7 @@ public record BulkheadStats(
         long succeeded,
         long failed) {
 
-    /** The share of permits in use, from 0.0 to 1.0 (above 1.0 only just after a resize down). */
+    /** {@return the share of permits in use, from 0.0 to 1.0 (above 1.0 only just after a resize down)} */
     public double utilization() {
         return (double) inUse / maxConcurrent;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stops calling a dependency that keeps failing, and tries it again, carefully, after a while.
@@ -65,7 +66,11 @@ import java.util.function.Supplier;
  */
 public interface CircuitBreaker {
 
-    /** The states of a circuit breaker. */
+    /**
+     * The states of a circuit breaker.
+     *
+     * <p>Immutable and thread-safe, as every enum.
+     */
     enum State {
         /** Calls go through and are recorded. */
         CLOSED,
@@ -90,13 +95,15 @@ public interface CircuitBreaker {
         return new Builder(name);
     }
 
-    /** The breaker's name. */
+    /** {@return the breaker's name} */
     String name();
 
     /**
      * The settings in force: those it was built with, as changed since by {@link #reconfigure}.
      * The predicates, time source, listeners and {@code writableStackTrace} are always those it
      * was built with.
+     *
+     * @return the settings in force
      */
     CircuitBreakerConfig config();
 
@@ -121,7 +128,7 @@ public interface CircuitBreaker {
      */
     void reconfigure(CircuitBreakerConfig config);
 
-    /** The current state. */
+    /** {@return the current state} */
     State state();
 
     /**
@@ -163,7 +170,7 @@ public interface CircuitBreaker {
     /** Closes the breaker with an empty window, whatever its state. */
     void reset();
 
-    /** A snapshot of the state and the window; cheap, safe from any thread. */
+    /** {@return a snapshot of the state and the window; cheap, safe from any thread} */
     CircuitBreakerStats stats();
 
     /**
@@ -182,19 +189,19 @@ public interface CircuitBreaker {
         private final String name;
         private double failureRateThreshold = 50;
         private double slowCallRateThreshold = 100;
-        private Duration slowCallDuration;
+        private @Nullable Duration slowCallDuration;
         private int slidingWindowSize = 100;
-        private Duration slidingWindowDuration;
+        private @Nullable Duration slidingWindowDuration;
         private int minimumCalls = 100;
         private int consecutiveFailures;
         private Duration openDuration = Duration.ofSeconds(60);
         private double openDurationMultiplier = 1;
-        private Duration maxOpenDuration;
+        private @Nullable Duration maxOpenDuration;
         private int halfOpenProbes = 10;
         private Duration halfOpenDeadline = Duration.ofSeconds(60);
         private Predicate<? super Throwable> recordFailures = failure -> true;
         private Predicate<? super Throwable> ignoreFailures = failure -> false;
-        private Predicate<Object> failureResult;
+        private @Nullable Predicate<Object> failureResult;
         private boolean writableStackTrace;
         private TimeSource timeSource = TimeSource.system();
         private final List<CompartmentListener> listeners = new ArrayList<>();

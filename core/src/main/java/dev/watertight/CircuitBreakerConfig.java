@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a {@link CircuitBreaker}, immutable and validated. See the builder's methods
@@ -34,9 +35,9 @@ public record CircuitBreakerConfig(
         String name,
         double failureRateThreshold,
         double slowCallRateThreshold,
-        Duration slowCallDuration,
+        @Nullable Duration slowCallDuration,
         int slidingWindowSize,
-        Duration slidingWindowDuration,
+        @Nullable Duration slidingWindowDuration,
         int minimumCalls,
         int consecutiveFailures,
         Duration openDuration,
@@ -46,7 +47,7 @@ public record CircuitBreakerConfig(
         Duration halfOpenDeadline,
         Predicate<? super Throwable> recordFailures,
         Predicate<? super Throwable> ignoreFailures,
-        Predicate<Object> failureResult,
+        @Nullable Predicate<Object> failureResult,
         boolean writableStackTrace,
         TimeSource timeSource,
         List<CompartmentListener> listeners) {
@@ -91,7 +92,7 @@ public record CircuitBreakerConfig(
         listeners = Settings.listeners(listeners);
     }
 
-    /** Whether the window is time-based. */
+    /** {@return whether the window is time-based} */
     public boolean timeBasedWindow() {
         return slidingWindowDuration != null;
     }

@@ -1,20 +1,24 @@
 package dev.watertight;
 
-/** A {@link CircuitBreaker} in JMX: its state and window, and the operations that force it. */
+/**
+ * A {@link CircuitBreaker} in JMX: its state and window, and the operations that force it.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
+ */
 public interface CircuitBreakerMXBean {
-    /** The state now, as its name (CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, DISABLED). */
+    /** {@return the state now, as its name (CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, DISABLED)} */
     String getState();
 
-    /** The failure rate of the window, percent. */
+    /** {@return the failure rate of the window, percent} */
     double getFailureRate();
 
-    /** The slow-call rate of the window, percent. */
+    /** {@return the slow-call rate of the window, percent} */
     double getSlowCallRate();
 
-    /** Calls in the window. */
+    /** {@return calls in the window} */
     long getWindowCalls();
 
-    /** Calls refused while open. */
+    /** {@return calls refused while open} */
     long getNotPermitted();
 
     /** Opens the breaker until {@link #reset()}. */

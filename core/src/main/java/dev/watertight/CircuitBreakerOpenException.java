@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Like every Watertight rejection it carries no stack trace unless the breaker was built with
  * {@code writableStackTrace(true)}, and its message is built only when read. A circuit breaker
  * never records these, or any other {@link CompartmentRejectedException}, as a failure.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class CircuitBreakerOpenException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -41,12 +45,12 @@ public final class CircuitBreakerOpenException extends CompartmentRejectedExcept
         this.halfOpenProbes = halfOpenProbes;
     }
 
-    /** The state of the breaker when it refused the call. */
+    /** {@return the state of the breaker when it refused the call} */
     public CircuitBreaker.State state() {
         return state;
     }
 
-    /** How long until the breaker lets a probe through, in nanoseconds; -1 if it cannot say. */
+    /** {@return how long until the breaker lets a probe through, in nanoseconds; -1 if it cannot say} */
     public long retryAfterNanos() {
         return retryAfterNanos;
     }

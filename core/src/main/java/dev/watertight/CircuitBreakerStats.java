@@ -8,6 +8,8 @@ package dev.watertight;
  * counts that tripped it. Rates are percentages, or -1 while the window holds fewer than
  * {@code minimumCalls} calls.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the breaker's name
  * @param state its state
  * @param windowCalls calls recorded in the sliding window

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named stack of guards around the calls to one dependency, in one fixed order, outermost
@@ -69,7 +70,7 @@ public interface Compartment extends AutoCloseable {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
     /**
@@ -94,40 +95,40 @@ public interface Compartment extends AutoCloseable {
      */
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
-    /** A snapshot of every guard's stats. */
+    /** {@return a snapshot of every guard's stats} */
     CompartmentStats stats();
 
-    /** The retry, if the compartment has one. */
+    /** {@return the retry, if the compartment has one} */
     default Optional<Retry> retry() {
         return Optional.empty();
     }
 
-    /** The circuit breaker, if the compartment has one. */
+    /** {@return the circuit breaker, if the compartment has one} */
     default Optional<CircuitBreaker> circuitBreaker() {
         return Optional.empty();
     }
 
-    /** The rate limiter, if the compartment has one. */
+    /** {@return the rate limiter, if the compartment has one} */
     default Optional<RateLimiter> rateLimiter() {
         return Optional.empty();
     }
 
-    /** The bulkhead, if the compartment has one. */
+    /** {@return the bulkhead, if the compartment has one} */
     default Optional<Bulkhead> bulkhead() {
         return Optional.empty();
     }
 
-    /** The thread pool, if the compartment has one. */
+    /** {@return the thread pool, if the compartment has one} */
     default Optional<ThreadPoolBulkhead> threadPool() {
         return Optional.empty();
     }
 
-    /** The timeout, if the compartment has one. */
+    /** {@return the timeout, if the compartment has one} */
     default Optional<Timeout> timeout() {
         return Optional.empty();
     }
 
-    /** The CPU budget, if the compartment has one. */
+    /** {@return the CPU budget, if the compartment has one} */
     default Optional<CpuBudget> cpuBudget() {
         return Optional.empty();
     }
@@ -147,16 +148,16 @@ public interface Compartment extends AutoCloseable {
      */
     final class Builder {
         private final String name;
-        private Retry retry;
-        private CircuitBreaker circuitBreaker;
-        private RateLimiter rateLimiter;
-        private Bulkhead bulkhead;
-        private ThreadPoolBulkhead threadPool;
-        private Timeout timeout;
-        private HeapPressure heapPressure;
+        private @Nullable Retry retry;
+        private @Nullable CircuitBreaker circuitBreaker;
+        private @Nullable RateLimiter rateLimiter;
+        private @Nullable Bulkhead bulkhead;
+        private @Nullable ThreadPoolBulkhead threadPool;
+        private @Nullable Timeout timeout;
+        private @Nullable HeapPressure heapPressure;
         private Criticality criticality = Criticality.DEFAULT;
-        private CpuBudget cpuBudget;
-        private ResourceMeter meter;
+        private @Nullable CpuBudget cpuBudget;
+        private @Nullable ResourceMeter meter;
 
         private Builder(String name) {
             this.name = Settings.name(name);

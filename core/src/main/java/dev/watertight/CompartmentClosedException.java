@@ -6,6 +6,10 @@ package dev.watertight;
  * <p>{@link ThreadPoolBulkhead#submit} throws it after {@link ThreadPoolBulkhead#close()} has
  * begun; the future of a task that was still queued when the shutdown grace period ran out
  * completes exceptionally with it.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class CompartmentClosedException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -25,7 +29,7 @@ public final class CompartmentClosedException extends CompartmentRejectedExcepti
         this.wasQueued = wasQueued;
     }
 
-    /** Whether the task had been accepted and was dropped from the queue when the compartment closed. */
+    /** {@return whether the task had been accepted and was dropped from the queue when the compartment closed} */
     public boolean wasQueued() {
         return wasQueued;
     }

@@ -4,6 +4,7 @@ import dev.watertight.internal.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one {@link Compartment}, as a configuration file describes it: which guards it
@@ -13,6 +14,8 @@ import java.util.List;
  *
  * <p>A {@link CompartmentRegistry} builds the compartment from these settings, and applies a
  * changed copy to the running guards in place.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param name the compartment's name
  * @param retry the retry's settings, or null
@@ -25,13 +28,13 @@ import java.util.List;
  */
 public record CompartmentConfig(
         String name,
-        RetryConfig retry,
-        CircuitBreakerConfig circuitBreaker,
-        RateLimiterConfig rateLimiter,
-        BulkheadConfig bulkhead,
-        ThreadPoolBulkheadConfig threadPool,
-        Duration timeout,
-        Double cpuCores) {
+        @Nullable RetryConfig retry,
+        @Nullable CircuitBreakerConfig circuitBreaker,
+        @Nullable RateLimiterConfig rateLimiter,
+        @Nullable BulkheadConfig bulkhead,
+        @Nullable ThreadPoolBulkheadConfig threadPool,
+        @Nullable Duration timeout,
+        @Nullable Double cpuCores) {
 
     /** Checks that the settings fit together. */
     public CompartmentConfig {

@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * One rare event of a compartment, as {@link RecentEvents} keeps it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param sequence the event's number in its compartment, from 0, without gaps
  * @param at when it happened (wall clock)
  * @param compartment the compartment's name
@@ -13,7 +15,11 @@ import java.time.Instant;
  */
 public record CompartmentEvent(long sequence, Instant at, String compartment, Kind kind, String detail) {
 
-    /** What happened. */
+    /**
+     * What happened.
+     *
+     * <p>Immutable and thread-safe, as every enum.
+     */
     public enum Kind {
         /** A call or task was refused. */
         REJECTED,

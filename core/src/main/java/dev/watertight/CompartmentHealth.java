@@ -3,12 +3,15 @@ package dev.watertight;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of one compartment as a {@link HealthMonitor} last judged it, with the signals it
  * judged from. Every signal is over the monitor's window (see {@link HealthThresholds}); a signal
  * is null when the compartment has no guard that gives it, or, for a rate, when the window holds
  * fewer than {@link HealthThresholds#minimumCalls()} calls.
+ *
+ * <p>Immutable and thread-safe (the reasons are copied).
  *
  * @param name the compartment's name
  * @param health its health
@@ -26,11 +29,11 @@ public record CompartmentHealth(
         String name,
         Health health,
         List<String> reasons,
-        Double utilization,
-        Double rejectionRate,
-        Double failureRate,
-        Double queueFill,
-        CircuitBreaker.State breakerState,
+        @Nullable Double utilization,
+        @Nullable Double rejectionRate,
+        @Nullable Double failureRate,
+        @Nullable Double queueFill,
+        CircuitBreaker.@Nullable State breakerState,
         Instant since) {
 
     /** Checks the components and copies the reasons. */

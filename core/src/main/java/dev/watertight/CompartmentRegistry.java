@@ -91,6 +91,8 @@ public final class CompartmentRegistry implements AutoCloseable {
     /**
      * The listener that guards report to: it keeps recent events and passes events on to the
      * listeners added to this registry. Give it to guards built in code.
+     *
+     * @return the listener that guards report to
      */
     public CompartmentListener listener() {
         return listener;
@@ -106,12 +108,12 @@ public final class CompartmentRegistry implements AutoCloseable {
         listener.add(added);
     }
 
-    /** How many times a listener added to this registry threw. */
+    /** {@return how many times a listener added to this registry threw} */
     public long listenerFailures() {
         return listener.failures();
     }
 
-    /** The last events of each compartment that reports to {@link #listener()}. */
+    /** {@return the last events of each compartment that reports to {@link #listener()}} */
     public RecentEvents events() {
         return events;
     }
@@ -209,7 +211,7 @@ public final class CompartmentRegistry implements AutoCloseable {
         return (KeyedCompartments<K>) found;
     }
 
-    /** Every group of per-key compartments, in registration order. */
+    /** {@return every group of per-key compartments, in registration order} */
     public List<KeyedCompartments<?>> keyedGroups() {
         return List.copyOf(keyed.values());
     }
@@ -349,7 +351,7 @@ public final class CompartmentRegistry implements AutoCloseable {
         return Optional.ofNullable(compartments.get(name));
     }
 
-    /** Every compartment, in the order they were registered or configured. */
+    /** {@return every compartment, in the order they were registered or configured} */
     public List<Compartment> compartments() {
         return List.copyOf(compartments.values());
     }
@@ -369,12 +371,12 @@ public final class CompartmentRegistry implements AutoCloseable {
         return found;
     }
 
-    /** Every memory budget, in the order they were registered or configured. */
+    /** {@return every memory budget, in the order they were registered or configured} */
     public List<MemoryBulkhead> memoryBulkheads() {
         return List.copyOf(memory.values());
     }
 
-    /** A snapshot of every compartment's stats, in registration order. */
+    /** {@return a snapshot of every compartment's stats, in registration order} */
     public List<CompartmentStats> snapshot() {
         List<CompartmentStats> stats = new ArrayList<>(compartments.size());
         for (Compartment compartment : compartments.values()) {
@@ -383,7 +385,7 @@ public final class CompartmentRegistry implements AutoCloseable {
         return stats;
     }
 
-    /** The configuration applied last ({@link WatertightConfig#EMPTY} if none). */
+    /** {@return the configuration applied last ({@link WatertightConfig#EMPTY} if none)} */
     public WatertightConfig config() {
         return config;
     }

@@ -10,6 +10,10 @@ import java.util.concurrent.RejectedExecutionException;
  * asks for it. The subclass says why the call was refused.
  *
  * <p>Instances are created per rejection and are not shared between threads by Watertight.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public abstract class CompartmentRejectedException extends RejectedExecutionException {
     private static final long serialVersionUID = 1L;
@@ -24,6 +28,8 @@ public abstract class CompartmentRejectedException extends RejectedExecutionExce
      * @param captureStackTrace whether to record where the rejection happened; off by default
      *     in every guard, since a stack trace costs microseconds
      */
+    // Throwable.fillInStackTrace reads only the current thread's stack, none of this object's state.
+    @SuppressWarnings("this-escape")
     protected CompartmentRejectedException(String compartment, boolean captureStackTrace) {
         // The cause is set explicitly (to null) so that it cannot be set later.
         super((String) null, null);
@@ -34,12 +40,12 @@ public abstract class CompartmentRejectedException extends RejectedExecutionExce
         }
     }
 
-    /** The name of the compartment that refused the call. */
+    /** {@return the name of the compartment that refused the call} */
     public final String compartment() {
         return compartment;
     }
 
-    /** Whether this exception carries the stack trace of the rejected call. */
+    /** {@return whether this exception carries the stack trace of the rejected call} */
     public final boolean stackTraceCaptured() {
         return stackTraceCaptured;
     }
@@ -62,6 +68,9 @@ public abstract class CompartmentRejectedException extends RejectedExecutionExce
      * the trace in afterwards if it was wanted.
      */
     @Override
+    // Throwable's is synchronized to guard the trace it fills; this one fills nothing itself, and
+    // the superclass call it makes keeps that lock. No monitor in our code (house rule).
+    @SuppressWarnings("UnsynchronizedOverridesSynchronized")
     public Throwable fillInStackTrace() {
         return stackTraceCaptured ? super.fillInStackTrace() : this;
     }

@@ -1,8 +1,12 @@
 package dev.watertight;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of every guard of a {@link Compartment}; a component is null when the compartment
  * has no such guard.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param name the compartment's name
  * @param retry the retry's stats, or null
@@ -17,11 +21,11 @@ package dev.watertight;
  */
 public record CompartmentStats(
         String name,
-        RetryStats retry,
-        CircuitBreakerStats circuitBreaker,
-        RateLimiterStats rateLimiter,
-        BulkheadStats bulkhead,
-        ThreadPoolStats threadPool,
-        TimeoutStats timeout,
-        ResourceStats resources,
-        CpuBudgetStats cpuBudget) {}
+        @Nullable RetryStats retry,
+        @Nullable CircuitBreakerStats circuitBreaker,
+        @Nullable RateLimiterStats rateLimiter,
+        @Nullable BulkheadStats bulkhead,
+        @Nullable ThreadPoolStats threadPool,
+        @Nullable TimeoutStats timeout,
+        @Nullable ResourceStats resources,
+        @Nullable CpuBudgetStats cpuBudget) {}

@@ -5,6 +5,10 @@ import java.util.List;
 /**
  * A configuration that cannot be used, with every problem found in it (not only the first). When
  * a running configuration is being replaced, nothing of the new one has been applied.
+ *
+ * <p>Thread-safe once thrown: the problems are an immutable copy.
+ *
+ * @serial exclude
  */
 public final class ConfigurationException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -36,7 +40,7 @@ public final class ConfigurationException extends IllegalArgumentException {
         return message.toString();
     }
 
-    /** Every problem, in the order found. */
+    /** {@return every problem, in the order found} */
     public List<ConfigProblem> problems() {
         return problems;
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds guards from a {@link WatertightConfig}, and checks and applies a changed one to the
@@ -93,7 +94,7 @@ final class ConfiguredGuards {
                 }
                 MemoryBulkhead.Builder builder = MemoryBulkhead.builder(config.name()).budget(config.budget());
                 if (config.parent() != null) {
-                    builder.parent(built.get(config.parent()));
+                    builder.parent(Objects.requireNonNull(built.get(config.parent()), config.parent()));
                 }
                 built.put(config.name(), builder.build());
                 return true;
@@ -213,8 +214,8 @@ final class ConfiguredGuards {
      */
     private static void fixedSettingProblems(String path, CompartmentConfig was, CompartmentConfig now,
             List<ConfigProblem> problems) {
-        Map<String, Record> before = guardSettings(was);
-        Map<String, Record> after = guardSettings(now);
+        Map<String, @Nullable Record> before = guardSettings(was);
+        Map<String, @Nullable Record> after = guardSettings(now);
         before.forEach((guard, running) -> {
             if (running == null) {
                 return; // no such guard (the guards were checked to be the same)
@@ -225,8 +226,8 @@ final class ConfiguredGuards {
                     continue;
                 }
                 Object is = value(component, running);
-                Object given = value(component, after.get(guard));
-                if (!is.equals(given)) {
+                Object given = value(component, Objects.requireNonNull(after.get(guard), guard));
+                if (!Objects.equals(is, given)) {
                     problems.add(restart(path + "." + guard + "." + component.getName(), component.getName()
                             + " of a running " + guard + " cannot change (" + is + " -> " + given
                             + "); a restart is needed"));
@@ -241,8 +242,8 @@ final class ConfiguredGuards {
      * runs is a setting, refused by {@link #fixedSettingProblems} with its own path.)
      */
     private static boolean sameGuards(CompartmentConfig was, CompartmentConfig now) {
-        Map<String, Record> before = guardSettings(was);
-        Map<String, Record> after = guardSettings(now);
+        Map<String, @Nullable Record> before = guardSettings(was);
+        Map<String, @Nullable Record> after = guardSettings(now);
         for (String guard : before.keySet()) {
             if ((before.get(guard) == null) != (after.get(guard) == null)) {
                 return false;
@@ -252,8 +253,8 @@ final class ConfiguredGuards {
     }
 
     /** A compartment's guard settings by the name a file gives them; null for a guard it does not have. */
-    private static Map<String, Record> guardSettings(CompartmentConfig config) {
-        Map<String, Record> guards = new LinkedHashMap<>();
+    private static Map<String, @Nullable Record> guardSettings(CompartmentConfig config) {
+        Map<String, @Nullable Record> guards = new LinkedHashMap<>();
         guards.put("retry", config.retry());
         guards.put("circuitBreaker", config.circuitBreaker());
         guards.put("rateLimiter", config.rateLimiter());
@@ -275,38 +276,39 @@ final class ConfiguredGuards {
             Map<String, Compartment> compartments, Map<String, MemoryBulkhead> memory) {
         List<String> changes = new ArrayList<>();
         running.compartments().forEach((name, was) -> {
-            CompartmentConfig now = next.compartments().get(name);
-            Compartment compartment = compartments.get(name);
+            // check() made sure both configurations have the same compartments with the same guards.
+            CompartmentConfig now = Objects.requireNonNull(next.compartments().get(name), name);
+            Compartment compartment = Objects.requireNonNull(compartments.get(name), name);
             String path = "compartments." + name;
-            if (changed(changes, path + ".retry", was.retry(), now.retry())) {
+            if (now.retry() != null && changed(changes, path + ".retry", was.retry(), now.retry())) {
                 compartment.retry().orElseThrow().reconfigure(now.retry());
             }
-            if (changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker())) {
+            if (now.circuitBreaker() != null && changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker())) {
                 compartment.circuitBreaker().orElseThrow().reconfigure(now.circuitBreaker());
             }
-            if (changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter())) {
+            if (now.rateLimiter() != null && changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter())) {
                 compartment.rateLimiter().orElseThrow().reconfigure(now.rateLimiter());
             }
-            if (changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead())) {
+            if (now.bulkhead() != null && changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead())) {
                 compartment.bulkhead().orElseThrow().reconfigure(now.bulkhead());
             }
-            if (changed(changes, path + ".threadPool", was.threadPool(), now.threadPool())) {
+            if (now.threadPool() != null && changed(changes, path + ".threadPool", was.threadPool(), now.threadPool())) {
                 compartment.threadPool().orElseThrow().reconfigure(now.threadPool());
             }
-            if (!Objects.equals(was.timeout(), now.timeout())) {
+            if (now.timeout() != null && !Objects.equals(was.timeout(), now.timeout())) {
                 changes.add(path + ".timeout: " + was.timeout() + " -> " + now.timeout());
                 compartment.timeout().orElseThrow().reconfigure(now.timeout());
             }
-            if (!Objects.equals(was.cpuCores(), now.cpuCores())) {
+            if (now.cpuCores() != null && !Objects.equals(was.cpuCores(), now.cpuCores())) {
                 changes.add(path + ".cpuCores: " + was.cpuCores() + " -> " + now.cpuCores());
                 compartment.cpuBudget().orElseThrow().resize(now.cpuCores());
             }
         });
         running.memory().forEach((name, was) -> {
-            MemoryBudgetConfig now = next.memory().get(name);
+            MemoryBudgetConfig now = Objects.requireNonNull(next.memory().get(name), name);
             if (was.budget() != now.budget()) {
                 changes.add("memory." + name + ": budget " + was.budget() + " -> " + now.budget());
-                memory.get(name).resize(now.budget());
+                Objects.requireNonNull(memory.get(name), name).resize(now.budget());
             }
         });
         return changes;
@@ -408,8 +410,8 @@ final class ConfiguredGuards {
     }
 
     /** Whether the settings that can change differ; if so, adds a line saying how. */
-    private static boolean changed(List<String> changes, String path, Record was, Record now) {
-        if (was == null) {
+    private static boolean changed(List<String> changes, String path, @Nullable Record was, @Nullable Record now) {
+        if (was == null || now == null) {
             return false; // no such guard (check() made sure both or neither have it)
         }
         List<String> differences = new ArrayList<>();
@@ -434,7 +436,7 @@ final class ConfiguredGuards {
         return true;
     }
 
-    private static Object value(RecordComponent component, Record record) {
+    private static @Nullable Object value(RecordComponent component, Record record) {
         try {
             return component.getAccessor().invoke(record);
         } catch (ReflectiveOperationException unexpected) {

@@ -8,6 +8,8 @@ import java.util.Objects;
  * A connection compartment over a {@link ConnectionPoolConfig pool}, as a configuration file
  * describes it: a guaranteed reservation of the pool's connections and a ceiling.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name (e.g. {@code read}, {@code write}, {@code analytics})
  * @param pool the name of the pool it draws from
  * @param reserved connections kept for this compartment alone, at least 0

@@ -7,6 +7,8 @@ import dev.watertight.internal.Settings;
  * describes it; {@code watertight-jdbc} builds the compartments over the pool's
  * {@code DataSource}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the pool's name
  * @param capacity how many connections the pool holds, at least 1
  */

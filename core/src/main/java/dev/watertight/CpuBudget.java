@@ -48,7 +48,11 @@ public final class CpuBudget {
         }
     }
 
-    /** What a call does when the compartment is over its budget. */
+    /**
+     * What a call does when the compartment is over its budget.
+     *
+     * <p>Immutable and thread-safe, as every enum.
+     */
     public enum WhenOver {
         /** Wait until the compartment is within its budget again, up to {@code maxWait}, then refuse. */
         WAIT,
@@ -59,6 +63,8 @@ public final class CpuBudget {
     private final String name;
     /** Read by each charge; replaced by resize. */
     private volatile double cores;
+    /** The largest single charge, so that adding it to a time of {@code nanoTime} never overflows. */
+    private static final double MAX_COST_NANOS = 0x1p61; // 2^61: Long.MAX_VALUE / 4, rounded to a double
     private final long windowNanos;
     private final WhenOver whenOver;
     private final long maxWaitNanos;
@@ -92,12 +98,12 @@ public final class CpuBudget {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return name;
     }
 
-    /** The CPU rate allowed, in cores: as built, or as last resized. */
+    /** {@return the CPU rate allowed, in cores: as built, or as last resized} */
     public double cores() {
         return cores;
     }
@@ -181,7 +187,7 @@ public final class CpuBudget {
             return;
         }
         cpuNanos.add(usedCpuNanos);
-        long cost = (long) Math.min(Long.MAX_VALUE / 4, usedCpuNanos / cores); // one volatile read
+        long cost = (long) Math.min(MAX_COST_NANOS, usedCpuNanos / cores); // one volatile read of cores
         long now = time.nanoTime();
         for (;;) {
             long paid = paidUntil;

@@ -7,6 +7,10 @@ import java.util.Locale;
  * A call refused because its compartment used more CPU than its {@link CpuBudget} allows, for
  * example {@code CpuBudget 'reporting' is over its 0.5 cores: its CPU use runs 230 ms ahead of
  * the rate beyond its window of 1000 ms; refused without waiting}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class CpuBudgetExceededException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -29,12 +33,12 @@ public final class CpuBudgetExceededException extends CompartmentRejectedExcepti
         this.interrupted = interrupted;
     }
 
-    /** How long the compartment would have had to wait to be within its budget again. */
+    /** {@return how long the compartment would have had to wait to be within its budget again} */
     public Duration ahead() {
         return Duration.ofNanos(aheadNanos);
     }
 
-    /** Whether the caller was interrupted while it waited (its interrupt status is set again). */
+    /** {@return whether the caller was interrupted while it waited (its interrupt status is set again)} */
     public boolean interrupted() {
         return interrupted;
     }

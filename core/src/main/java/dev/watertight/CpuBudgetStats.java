@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A snapshot of a {@link CpuBudget}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param cores the CPU rate allowed
  * @param cpuTime the CPU time charged so far

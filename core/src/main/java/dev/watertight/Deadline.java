@@ -2,6 +2,7 @@ package dev.watertight;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deadline of the current call, set by an enclosing {@link Timeout} on the calling thread,
@@ -26,7 +27,7 @@ public final class Deadline {
     private static final ThreadLocal<Deadline> CURRENT = ThreadLocal.withInitial(Deadline::new);
 
     private long at;
-    private TimeSource source; // null: no deadline
+    private @Nullable TimeSource source; // null: no deadline
 
     private Deadline() {}
 
@@ -51,7 +52,7 @@ public final class Deadline {
         return current.source == null ? Long.MAX_VALUE : current.at - current.source.nanoTime();
     }
 
-    /** Whether the current call has a deadline. */
+    /** {@return whether the current call has a deadline} */
     public static boolean isSet() {
         return CURRENT.get().source != null;
     }
@@ -87,13 +88,17 @@ public final class Deadline {
         return previous;
     }
 
-    /** A deadline scope: closing it restores the deadline that was current before it opened. */
+    /**
+     * A deadline scope: closing it restores the deadline that was current before it opened.
+     *
+     * <p>Not thread-safe: a scope belongs to the thread that opened it, which must close it.
+     */
     public static final class Scope implements AutoCloseable {
         private final Deadline deadline;
         private final long at;
-        private final TimeSource source;
+        private final @Nullable TimeSource source;
 
-        private Scope(Deadline deadline, long at, TimeSource source) {
+        private Scope(Deadline deadline, long at, @Nullable TimeSource source) {
             this.deadline = deadline;
             this.at = at;
             this.source = source;

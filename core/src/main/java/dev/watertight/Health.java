@@ -3,6 +3,8 @@ package dev.watertight;
 /**
  * How well a compartment is doing, as judged by a {@link HealthMonitor}. The constants are in
  * order of severity, so {@code a.compareTo(b) > 0} means {@code a} is worse than {@code b}.
+ *
+ * <p>Immutable and thread-safe, as every enum.
  */
 public enum Health {
     /** Every signal is below its degraded threshold (or back below its recovery level long enough). */

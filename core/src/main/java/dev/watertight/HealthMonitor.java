@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Judges the health of compartments from their stats, over time: each compartment is
@@ -79,7 +80,7 @@ public final class HealthMonitor {
 
     private static final class Tracked {
         final HealthTracker tracker;
-        CompartmentHealth last;
+        @Nullable CompartmentHealth last;
 
         Tracked(HealthTracker tracker) {
             this.tracker = tracker;
@@ -194,17 +195,17 @@ public final class HealthMonitor {
         }
     }
 
-    /** The report of the last {@link #sample()}; before the first, a healthy report of no compartment. */
+    /** {@return the report of the last {@link #sample()}; before the first, a healthy report of no compartment} */
     public HealthReport report() {
         return report;
     }
 
-    /** How many times a listener threw. */
+    /** {@return how many times a listener threw} */
     public long listenerFailures() {
         return listenerFailures.sum();
     }
 
-    /** How many samples taken by {@link #start} failed (the source threw, say); each is skipped. */
+    /** {@return how many samples taken by {@link #start} failed (the source threw, say); each is skipped} */
     public long samplingFailures() {
         return samplingFailures.sum();
     }
@@ -224,7 +225,8 @@ public final class HealthMonitor {
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleAtFixedRate(this::sampleCounted, 0, nanos, TimeUnit.NANOSECONDS);
+        // The sample counts its own failures, so the schedule runs until close(): no future to watch.
+        var unused = executor.scheduleAtFixedRate(this::sampleCounted, 0, nanos, TimeUnit.NANOSECONDS);
         return executor::shutdownNow;
     }
 
@@ -270,7 +272,7 @@ public final class HealthMonitor {
         thresholds = Objects.requireNonNull(next, "thresholds must not be null");
     }
 
-    /** The thresholds given last, at build time or by {@link #reconfigure}. */
+    /** {@return the thresholds given last, at build time or by {@link #reconfigure}} */
     public HealthConfig thresholds() {
         return thresholds;
     }
@@ -284,7 +286,11 @@ public final class HealthMonitor {
         return "HealthMonitor" + report.compartments().stream().map(c -> c.name() + "=" + c.health()).toList();
     }
 
-    /** Periodic sampling started by {@link #start}; closing it stops the sampling. Idempotent. */
+    /**
+     * Periodic sampling started by {@link #start}; closing it stops the sampling. Idempotent.
+     *
+     * <p>Thread-safe: it may be closed from any thread, and closing twice is harmless.
+     */
     @FunctionalInterface
     public interface Sampling extends AutoCloseable {
         /** Stops the sampling; a sample under way finishes. */
@@ -414,7 +420,7 @@ public final class HealthMonitor {
             return this;
         }
 
-        /** Builds the monitor. */
+        /** {@return the monitor, built} */
         public HealthMonitor build() {
             return new HealthMonitor(this);
         }

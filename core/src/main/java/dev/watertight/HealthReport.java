@@ -11,6 +11,8 @@ import java.util.Optional;
  * strings, numbers, enums, instants and lists only, so any JSON library can write it;
  * {@link #toJson()} writes it without one.
  *
+ * <p>Immutable and thread-safe (the compartments are copied).
+ *
  * @param at when the sample was taken
  * @param health the worst health of any compartment; healthy if there is none
  * @param compartments each compartment's health, by name

@@ -73,77 +73,77 @@ public final class HealthThresholds {
         this.recoverAfter = builder.recoverAfter;
     }
 
-    /** The default thresholds, listed in the class documentation. */
+    /** {@return the default thresholds, listed in the class documentation} */
     public static HealthThresholds defaults() {
         return DEFAULTS;
     }
 
-    /** Starts from the defaults. */
+    /** {@return a builder that starts from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts from these thresholds, to change a few of them (for one compartment, say). */
+    /** {@return a builder that starts from these thresholds, to change a few of them (for one compartment, say)} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The span over which every signal is averaged or counted. */
+    /** {@return the span over which every signal is averaged or counted} */
     public Duration window() {
         return window;
     }
 
-    /** Utilization at which a compartment is degraded. */
+    /** {@return utilization at which a compartment is degraded} */
     public double utilizationDegraded() {
         return utilizationDegraded;
     }
 
-    /** Utilization at which a compartment is unhealthy. */
+    /** {@return utilization at which a compartment is unhealthy} */
     public double utilizationUnhealthy() {
         return utilizationUnhealthy;
     }
 
-    /** Queue fill at which a thread pool is degraded. */
+    /** {@return queue fill at which a thread pool is degraded} */
     public double queueFillDegraded() {
         return queueFillDegraded;
     }
 
-    /** Queue fill at which a thread pool is unhealthy. */
+    /** {@return queue fill at which a thread pool is unhealthy} */
     public double queueFillUnhealthy() {
         return queueFillUnhealthy;
     }
 
-    /** Rejection rate at which a compartment is degraded. */
+    /** {@return rejection rate at which a compartment is degraded} */
     public double rejectionRateDegraded() {
         return rejectionRateDegraded;
     }
 
-    /** Rejection rate at which a compartment is unhealthy. */
+    /** {@return rejection rate at which a compartment is unhealthy} */
     public double rejectionRateUnhealthy() {
         return rejectionRateUnhealthy;
     }
 
-    /** Failure rate at which a compartment is degraded. */
+    /** {@return failure rate at which a compartment is degraded} */
     public double failureRateDegraded() {
         return failureRateDegraded;
     }
 
-    /** Failure rate at which a compartment is unhealthy. */
+    /** {@return failure rate at which a compartment is unhealthy} */
     public double failureRateUnhealthy() {
         return failureRateUnhealthy;
     }
 
-    /** Calls the window must hold before its rejection or failure rate counts. */
+    /** {@return calls the window must hold before its rejection or failure rate counts} */
     public int minimumCalls() {
         return minimumCalls;
     }
 
-    /** The share of a threshold a signal must fall below before the health may improve. */
+    /** {@return the share of a threshold a signal must fall below before the health may improve} */
     public double recoveryRatio() {
         return recoveryRatio;
     }
 
-    /** How long every signal must stay below its recovery level before the health improves. */
+    /** {@return how long every signal must stay below its recovery level before the health improves} */
     public Duration recoverAfter() {
         return recoverAfter;
     }
@@ -316,7 +316,7 @@ public final class HealthThresholds {
             return this;
         }
 
-        /** Builds the thresholds. */
+        /** {@return the thresholds, built} */
         public HealthThresholds build() {
             return new HealthThresholds(this);
         }

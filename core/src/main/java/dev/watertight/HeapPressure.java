@@ -45,7 +45,11 @@ import javax.management.openmbean.CompositeData;
  */
 public final class HeapPressure implements AutoCloseable {
 
-    /** How short the heap is. */
+    /**
+     * How short the heap is.
+     *
+     * <p>Immutable and thread-safe, as every enum.
+     */
     public enum Level {
         /** Enough heap: everything is admitted. */
         NONE,
@@ -84,7 +88,7 @@ public final class HeapPressure implements AutoCloseable {
         }
     }
 
-    /** Starts describing a pressure signal read from the JVM's garbage collections. */
+    /** {@return a builder of a pressure signal read from the JVM's garbage collections} */
     public static Builder monitor() {
         return new Builder(true);
     }
@@ -196,12 +200,12 @@ public final class HeapPressure implements AutoCloseable {
         }
     }
 
-    /** The level now. */
+    /** {@return the level now} */
     public Level level() {
         return level;
     }
 
-    /** The last occupancy read after a collection, from 0 to 1. */
+    /** {@return the last occupancy read after a collection, from 0 to 1} */
     public double occupancy() {
         return occupancy;
     }

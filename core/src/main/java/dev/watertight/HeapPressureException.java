@@ -6,6 +6,10 @@ import java.util.Locale;
  * Work refused because the heap is short and the work is not critical enough, for example
  * {@code Compartment 'reporting' (SHEDDABLE) is shed: the heap is ELEVATED, 83 % full after the
  * last collection}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class HeapPressureException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -22,12 +26,12 @@ public final class HeapPressureException extends CompartmentRejectedException {
         this.occupancy = occupancy;
     }
 
-    /** The refused work's criticality. */
+    /** {@return the refused work's criticality} */
     public Criticality criticality() {
         return criticality;
     }
 
-    /** The pressure when it was refused. */
+    /** {@return the pressure when it was refused} */
     public HeapPressure.Level level() {
         return level;
     }

@@ -91,7 +91,7 @@ public interface KeyedCompartments<K> extends AutoCloseable {
         return new Builder<>(name, template);
     }
 
-    /** The group's name. */
+    /** {@return the group's name} */
     String name();
 
     /**
@@ -135,13 +135,13 @@ public interface KeyedCompartments<K> extends AutoCloseable {
      */
     Optional<Compartment> compartment(K key);
 
-    /** How many keys have a live compartment (including one being built), at most {@code maxKeys}. */
+    /** {@return how many keys have a live compartment (including one being built), at most {@code maxKeys}} */
     int keys();
 
-    /** The group's bound on live compartments. */
+    /** {@return the group's bound on live compartments} */
     int maxKeys();
 
-    /** A snapshot of the group's counters. */
+    /** {@return a snapshot of the group's counters} */
     KeyedCompartmentsStats stats();
 
     /**

@@ -13,6 +13,8 @@ import java.util.Objects;
  * <p>Each key's compartment is named {@code group/key} (its stats say so); its guards are named
  * after the group, so that their events collect under one name however many keys come and go.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the group's name
  * @param maxKeys the most live compartments, from 1 to {@value KeyedCompartments#MAX_KEYS_LIMIT}
  * @param idleAfter how long a compartment with nothing in flight is kept, positive

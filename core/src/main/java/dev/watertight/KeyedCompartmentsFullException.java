@@ -10,6 +10,10 @@ package dev.watertight;
  * <p>Like every rejection it is cheap: no stack trace unless the group was built with
  * {@link KeyedCompartments.Builder#writableStackTrace(boolean)}, and the message is built only when
  * asked for.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class KeyedCompartmentsFullException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -28,7 +32,7 @@ public final class KeyedCompartmentsFullException extends CompartmentRejectedExc
         this.maxKeys = maxKeys;
     }
 
-    /** The group's bound on live compartments. */
+    /** {@return the group's bound on live compartments} */
     public int maxKeys() {
         return maxKeys;
     }

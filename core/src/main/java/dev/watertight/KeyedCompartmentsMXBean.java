@@ -3,21 +3,23 @@ package dev.watertight;
 /**
  * A {@link KeyedCompartments} group in JMX: its counts, and an eviction of idle compartments now.
  * Registered by {@link WatertightJmx}.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
  */
 public interface KeyedCompartmentsMXBean {
-    /** Keys with a live compartment now. */
+    /** {@return keys with a live compartment now} */
     int getKeys();
 
-    /** The most live compartments the group keeps. */
+    /** {@return the most live compartments the group keeps} */
     int getMaxKeys();
 
-    /** Compartments the template has built since the group was built. */
+    /** {@return compartments the template has built since the group was built} */
     long getCreated();
 
-    /** Compartments evicted, idle too long or least recently used when room was needed. */
+    /** {@return compartments evicted, idle too long or least recently used when room was needed} */
     long getEvicted();
 
-    /** Calls refused because every live compartment had work in flight. */
+    /** {@return calls refused because every live compartment had work in flight} */
     long getRejected();
 
     /**

@@ -3,6 +3,8 @@ package dev.watertight;
 /**
  * A snapshot of a {@link KeyedCompartments} group.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the group's name
  * @param keys how many keys have a live compartment (including one being built)
  * @param maxKeys the most live compartments the group keeps

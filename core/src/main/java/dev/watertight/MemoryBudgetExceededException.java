@@ -2,12 +2,17 @@ package dev.watertight;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memory reservation refused because the compartment's budget, or a parent's, had no room. The
  * message names the compartment, the bytes asked for, what was held and what is allowed, for
  * example {@code MemoryBulkhead 'user-cache' refused 4.0 MiB (4194304 bytes): it holds 98.0 MiB
  * of its budget 100.0 MiB}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class MemoryBudgetExceededException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -16,7 +21,7 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     private final long held;
     private final long budget;
     private final boolean largerThanBudget;
-    private final String fullParent;
+    private final @Nullable String fullParent;
     private final long parentHeld;
     private final long parentBudget;
     private final long waitedNanos;
@@ -24,7 +29,7 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     private final boolean interrupted;
 
     MemoryBudgetExceededException(String compartment, long requested, long held, long budget, boolean largerThanBudget,
-            String fullParent,
+            @Nullable String fullParent,
             long parentHeld, long parentBudget, long waitedNanos, long maxWaitNanos, boolean interrupted,
             boolean captureStackTrace) {
         super(compartment, captureStackTrace);
@@ -40,27 +45,27 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
         this.interrupted = interrupted;
     }
 
-    /** The bytes asked for. */
+    /** {@return the bytes asked for} */
     public long requested() {
         return requested;
     }
 
-    /** The bytes the compartment held when refused. */
+    /** {@return the bytes the compartment held when refused} */
     public long held() {
         return held;
     }
 
-    /** The compartment's budget. */
+    /** {@return the compartment's budget} */
     public long budget() {
         return budget;
     }
 
-    /** The parent whose budget had no room, or null if it was the compartment's own. */
-    public String fullParent() {
+    /** {@return the parent whose budget had no room, or null if it was the compartment's own} */
+    public @Nullable String fullParent() {
         return fullParent;
     }
 
-    /** Whether the caller was interrupted while it waited (its interrupt status is set again). */
+    /** {@return whether the caller was interrupted while it waited (its interrupt status is set again)} */
     public boolean interrupted() {
         return interrupted;
     }

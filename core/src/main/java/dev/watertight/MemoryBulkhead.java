@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A byte budget for one compartment: what it may hold in caches, buffers or batches, accounted
@@ -72,7 +73,7 @@ public final class MemoryBulkhead {
     private final String name;
     /** Written only by resize, under the tree's lock; read by every reservation. */
     private volatile long budget;
-    private final MemoryBulkhead parent;
+    private final @Nullable MemoryBulkhead parent;
     /** This bulkhead's children, weakly held, for resize to check; guarded by the tree's lock. */
     private final List<WeakReference<MemoryBulkhead>> children = new ArrayList<>();
     private final boolean writableStackTrace;
@@ -99,12 +100,12 @@ public final class MemoryBulkhead {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return name;
     }
 
-    /** The budget in force, in bytes. */
+    /** {@return the budget in force, in bytes} */
     public long budget() {
         return budget;
     }
@@ -167,12 +168,12 @@ public final class MemoryBulkhead {
                 + MemoryBudgetExceededException.bytes(bytes));
     }
 
-    /** The bulkhead whose budget this one's reservations also count against, or null. */
-    public MemoryBulkhead parent() {
+    /** {@return the bulkhead whose budget this one's reservations also count against, or null} */
+    public @Nullable MemoryBulkhead parent() {
         return parent;
     }
 
-    /** Bytes reserved now. */
+    /** {@return bytes reserved now} */
     public long reserved() {
         return reserved;
     }
@@ -255,7 +256,7 @@ public final class MemoryBulkhead {
         for (MemoryBulkhead level = this; level != null; level = level.parent) {
             if (!level.releaseHere(bytes)) {
                 long held = level.reserved;
-                for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
+                for (MemoryBulkhead undo = this; undo != level; undo = below(undo, level)) {
                     RESERVED.getAndAdd(undo, bytes); // the levels below gave theirs back: take them again
                 }
                 throw new IllegalStateException("MemoryBulkhead '" + level.name + "' was asked to release " + bytes
@@ -283,7 +284,7 @@ public final class MemoryBulkhead {
      *
      * @return null if taken, else the bulkhead that had no room
      */
-    MemoryBulkhead take(long bytes) {
+    @Nullable MemoryBulkhead take(long bytes) {
         return take(bytes, true);
     }
 
@@ -295,7 +296,7 @@ public final class MemoryBulkhead {
      *     wake it, for the whole wait)
      * @return null if taken, else the bulkhead that had no room
      */
-    private MemoryBulkhead take(long bytes, boolean signal) {
+    private @Nullable MemoryBulkhead take(long bytes, boolean signal) {
         MemoryBulkhead level = this;
         for (; level != null; level = level.parent) {
             if (!level.takeHere(bytes)) {
@@ -303,10 +304,10 @@ public final class MemoryBulkhead {
             }
         }
         if (level == null) {
-            notePeaks(bytes);
+            notePeaks();
             return null;
         }
-        for (MemoryBulkhead undo = this; undo != level; undo = undo.parent) {
+        for (MemoryBulkhead undo = this; undo != level; undo = below(undo, level)) {
             RESERVED.getAndAdd(undo, -bytes); // a parent refused: give back what the children took
         }
         if (signal && level != this) {
@@ -331,7 +332,7 @@ public final class MemoryBulkhead {
         }
     }
 
-    private void notePeaks(long bytes) {
+    private void notePeaks() {
         for (MemoryBulkhead level = this; level != null; level = level.parent) {
             long now = level.reserved;
             long seen = level.peak;
@@ -340,6 +341,15 @@ public final class MemoryBulkhead {
                 seen = level.peak;
             }
         }
+    }
+
+    /** The level above {@code level}, which lies below {@code top}: never null, as {@code top} is above it. */
+    private static MemoryBulkhead below(MemoryBulkhead level, MemoryBulkhead top) {
+        MemoryBulkhead parent = level.parent;
+        if (parent == null) {
+            throw new IllegalStateException("'" + top.name + "' is not above '" + level.name + "'");
+        }
+        return parent;
     }
 
     private void checkBytes(long bytes) {
@@ -384,9 +394,11 @@ public final class MemoryBulkhead {
     private static final class Waiters {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition released = lock.newCondition();
+        /** Written only under {@link #lock}; volatile so that a release reads it without the lock. */
         private volatile int waiting;
 
-        MemoryBulkhead await(MemoryBulkhead bulkhead, long bytes, long timeoutNanos) throws InterruptedException {
+        @SuppressWarnings("NonAtomicVolatileUpdate") // every write holds the lock
+        @Nullable MemoryBulkhead await(MemoryBulkhead bulkhead, long bytes, long timeoutNanos) throws InterruptedException {
             long remaining = timeoutNanos;
             lock.lock();
             try {
@@ -425,7 +437,7 @@ public final class MemoryBulkhead {
     public static final class Builder {
         private final String name;
         private long budget = -1;
-        private MemoryBulkhead parent;
+        private @Nullable MemoryBulkhead parent;
         private boolean writableStackTrace;
 
         private Builder(String name) {

@@ -1,20 +1,24 @@
 package dev.watertight;
 
-/** A {@link MemoryBulkhead} in JMX: its bytes, and a resize. Registered by {@link WatertightJmx}. */
+/**
+ * A {@link MemoryBulkhead} in JMX: its bytes, and a resize. Registered by {@link WatertightJmx}.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
+ */
 public interface MemoryBulkheadMXBean {
-    /** The budget now, in bytes. */
+    /** {@return the budget now, in bytes} */
     long getBudget();
 
-    /** Bytes reserved now. */
+    /** {@return bytes reserved now} */
     long getReserved();
 
-    /** The most bytes ever reserved at once. */
+    /** {@return the most bytes ever reserved at once} */
     long getPeak();
 
-    /** Reservations refused since it was built. */
+    /** {@return reservations refused since it was built} */
     long getRefusals();
 
-    /** The parent budget's name, or an empty string. */
+    /** {@return the parent budget's name, or an empty string} */
     String getParent();
 
     /**

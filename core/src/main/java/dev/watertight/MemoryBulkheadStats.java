@@ -1,7 +1,11 @@
 package dev.watertight;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of a {@link MemoryBulkhead}.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param name the compartment's name
  * @param parent the parent's name, or null
@@ -11,9 +15,9 @@ package dev.watertight;
  * @param refusals reservations refused (tries that found no room, waits that ran out, growths
  *     refused)
  */
-public record MemoryBulkheadStats(String name, String parent, long budget, long reserved, long peak, long refusals) {
+public record MemoryBulkheadStats(String name, @Nullable String parent, long budget, long reserved, long peak, long refusals) {
 
-    /** The share of the budget reserved now, from 0 to 1. */
+    /** {@return the share of the budget reserved now, from 0 to 1} */
     public double utilization() {
         return (double) reserved / budget;
     }

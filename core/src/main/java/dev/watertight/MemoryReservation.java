@@ -29,17 +29,17 @@ public final class MemoryReservation implements AutoCloseable {
         this.bytes = bytes;
     }
 
-    /** The bulkhead the bytes are reserved from. */
+    /** {@return the bulkhead the bytes are reserved from} */
     public MemoryBulkhead bulkhead() {
         return bulkhead;
     }
 
-    /** The bytes held now; zero once closed. */
+    /** {@return the bytes held now; zero once closed} */
     public long bytes() {
         return Math.max(0, bytes);
     }
 
-    /** Whether the reservation was closed. */
+    /** {@return whether the reservation was closed} */
     public boolean isClosed() {
         return bytes == CLOSED;
     }

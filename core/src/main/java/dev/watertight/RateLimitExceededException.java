@@ -11,6 +11,10 @@ import java.time.Duration;
  * would be free, for example {@code RateLimiter 'search' is over its rate of 100 per 1 s: 1 permit
  * free again in 7 ms, rejected without waiting (maxWait 0 ms)}. When the caller was interrupted,
  * its interrupt status has been restored and {@link #interrupted()} is {@code true}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class RateLimitExceededException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -93,22 +97,22 @@ public final class RateLimitExceededException extends CompartmentRejectedExcepti
                 0, 0, Long.MAX_VALUE, false, captureStackTrace);
     }
 
-    /** How many permits the refused call asked for. */
+    /** {@return how many permits the refused call asked for} */
     public int permits() {
         return permits;
     }
 
-    /** The rate's permits per period when the call was refused. */
+    /** {@return the rate's permits per period when the call was refused} */
     public int permitsPerPeriod() {
         return permitsPerPeriod;
     }
 
-    /** The rate's period when the call was refused. */
+    /** {@return the rate's period when the call was refused} */
     public Duration period() {
         return period;
     }
 
-    /** How long the caller waited before it was refused, in nanoseconds; zero when refused at once. */
+    /** {@return how long the caller waited before it was refused, in nanoseconds; zero when refused at once} */
     public long waitedNanos() {
         return waitedNanos;
     }
@@ -117,17 +121,19 @@ public final class RateLimitExceededException extends CompartmentRejectedExcepti
      * How long after the refusal the permits would have been free, in nanoseconds, if nobody else
      * took them first: a hint for a {@code Retry-After}. {@link Long#MAX_VALUE} when they were
      * more than the burst.
+     *
+     * @return how long after the refusal the permits would have been free, in nanoseconds, if nobody else took them first
      */
     public long retryAfterNanos() {
         return retryAfterNanos;
     }
 
-    /** Whether the caller was interrupted while it waited (its interrupt status is set again). */
+    /** {@return whether the caller was interrupted while it waited (its interrupt status is set again)} */
     public boolean interrupted() {
         return interrupted;
     }
 
-    /** Whether the call asked for more permits than the burst, which no wait could grant. */
+    /** {@return whether the call asked for more permits than the burst, which no wait could grant} */
     public boolean burstExceeded() {
         return burst != 0;
     }

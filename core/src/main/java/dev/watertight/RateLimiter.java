@@ -102,13 +102,15 @@ public interface RateLimiter {
         return builder(name).permitsPerPeriod(permitsPerPeriod).period(period).build();
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
     /**
      * The settings it was built with, as changed since by {@link #reconfigure} (but not by
      * {@link #changeRate}, which {@link #stats()} shows). Its time source, listeners and
      * {@code writableStackTrace} are always those it was built with.
+     *
+     * @return the settings it was built with, as changed since by {@link #reconfigure} (but not by {@link #changeRate}, which {@link #stats()} shows)
      */
     RateLimiterConfig config();
 
@@ -215,7 +217,7 @@ public interface RateLimiter {
      */
     long listenerFailures();
 
-    /** A snapshot of the rate and the counters; cheap, and safe to call from any thread at any time. */
+    /** {@return a snapshot of the rate and the counters; cheap, and safe to call from any thread at any time} */
     RateLimiterStats stats();
 
     /**

@@ -1,26 +1,30 @@
 package dev.watertight;
 
-/** A {@link RateLimiter} in JMX: its stats, and a change of rate. Registered by {@link WatertightJmx}. */
+/**
+ * A {@link RateLimiter} in JMX: its stats, and a change of rate. Registered by {@link WatertightJmx}.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
+ */
 public interface RateLimiterMXBean {
-    /** Permits per period now. */
+    /** {@return permits per period now} */
     int getPermitsPerPeriod();
 
-    /** The period now, in milliseconds. */
+    /** {@return the period now, in milliseconds} */
     long getPeriodMillis();
 
-    /** The burst now. */
+    /** {@return the burst now} */
     int getBurst();
 
-    /** Permits that could be taken at once now. */
+    /** {@return permits that could be taken at once now} */
     int getAvailablePermits();
 
-    /** Callers waiting now. */
+    /** {@return callers waiting now} */
     int getWaiting();
 
-    /** Permits granted since it was built. */
+    /** {@return permits granted since it was built} */
     long getGranted();
 
-    /** Calls refused since it was built. */
+    /** {@return calls refused since it was built} */
     long getRejected();
 
     /**

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A snapshot of a {@link RateLimiter}: its rate when the snapshot was taken, and its counters.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param permitsPerPeriod permits earned per period, as of the last rate change
  * @param period the period, as of the last rate change

@@ -47,7 +47,7 @@ public final class RecentEvents implements CompartmentListener {
         return new RecentEvents(Settings.between("perCompartment", perCompartment, 1, 100_000));
     }
 
-    /** How many events are kept per compartment. */
+    /** {@return how many events are kept per compartment} */
     public int capacity() {
         return capacity;
     }

@@ -49,7 +49,7 @@ public final class ResourceMeter {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return name;
     }

@@ -1,9 +1,12 @@
 package dev.watertight;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one compartment's work used, as accounted by its {@link ResourceMeter}.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param name the compartment's name
  * @param calls pieces of work run
@@ -11,5 +14,5 @@ import java.time.Duration;
  * @param cpuTime CPU time used, or null if CPU time is not measured
  * @param allocatedBytes bytes allocated, or -1 if allocation is not measured
  */
-public record ResourceStats(String name, long calls, long unmeasured, Duration cpuTime, long allocatedBytes) {
+public record ResourceStats(String name, long calls, long unmeasured, @Nullable Duration cpuTime, long allocatedBytes) {
 }

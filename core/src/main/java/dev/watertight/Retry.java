@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guard that tries a failed call again, after a {@linkplain Backoff backoff}, within a
@@ -114,10 +115,10 @@ public interface Retry {
         return builder(name).maxAttempts(maxAttempts).build();
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
-    /** The settings in force: those it was built with, as changed since by {@link #reconfigure}. */
+    /** {@return the settings in force: those it was built with, as changed since by {@link #reconfigure}} */
     RetryConfig config();
 
     /**
@@ -186,7 +187,7 @@ public interface Retry {
      */
     long listenerFailures();
 
-    /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
+    /** {@return a snapshot of the counters; cheap, and safe to call from any thread at any time} */
     RetryStats stats();
 
     /**
@@ -199,9 +200,9 @@ public interface Retry {
         private int maxAttempts = RetryConfig.DEFAULT_MAX_ATTEMPTS;
         private Backoff backoff = RetryConfig.DEFAULT_BACKOFF;
         private Predicate<? super Throwable> retryOn = RetryConfig.ANY_EXCEPTION;
-        private Predicate<Object> retryOnResult;
+        private @Nullable Predicate<Object> retryOnResult;
         private boolean retryRejections;
-        private RetryBudget budget = RetryBudget.DEFAULT;
+        private @Nullable RetryBudget budget = RetryBudget.DEFAULT;
         private TimeSource timeSource = TimeSource.system();
         private final List<CompartmentListener> listeners = new ArrayList<>();
 

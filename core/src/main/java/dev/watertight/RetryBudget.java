@@ -78,7 +78,7 @@ public record RetryBudget(double retryRatio, int minRetriesPerSecond, Duration w
         return new RetryBudget(retryRatio, minRetriesPerSecond, window);
     }
 
-    /** The retries the floor alone allows per window: {@code minRetriesPerSecond × window}. */
+    /** {@return the retries the floor alone allows per window: {@code minRetriesPerSecond × window}} */
     public double reserve() {
         return minRetriesPerSecond * (window.toNanos() / 1e9);
     }

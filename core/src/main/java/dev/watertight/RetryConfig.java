@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a {@link Retry}, immutable and validated.
@@ -26,9 +27,9 @@ public record RetryConfig(
         int maxAttempts,
         Backoff backoff,
         Predicate<? super Throwable> retryOn,
-        Predicate<Object> retryOnResult,
+        @Nullable Predicate<Object> retryOnResult,
         boolean retryRejections,
-        RetryBudget budget,
+        @Nullable RetryBudget budget,
         TimeSource timeSource,
         List<CompartmentListener> listeners) {
 
@@ -61,12 +62,12 @@ public record RetryConfig(
         listeners = Settings.listeners(listeners);
     }
 
-    /** Which results are retried, if any are. */
+    /** {@return which results are retried, if any are} */
     public Optional<Predicate<Object>> retryOnResultIfSet() {
         return Optional.ofNullable(retryOnResult);
     }
 
-    /** The retry budget, if one is set. */
+    /** {@return the retry budget, if one is set} */
     public Optional<RetryBudget> budgetIfSet() {
         return Optional.ofNullable(budget);
     }

@@ -21,6 +21,8 @@ package dev.watertight;
  * {@link Retry.Builder#retryOnResult} still rejected when no retry was left (that result is
  * returned to the caller all the same).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param calls calls that have ended
  * @param succeededWithoutRetry calls whose first attempt succeeded
@@ -42,12 +44,12 @@ public record RetryStats(
         long retries,
         long retriesDeniedByBudget) {
 
-    /** Calls that ended with a result, with or without retries. */
+    /** {@return calls that ended with a result, with or without retries} */
     public long succeeded() {
         return succeededWithoutRetry + succeededAfterRetry;
     }
 
-    /** Calls that ended with a failure, with or without retries. */
+    /** {@return calls that ended with a failure, with or without retries} */
     public long failed() {
         return failedWithoutRetry + failedAfterRetry;
     }

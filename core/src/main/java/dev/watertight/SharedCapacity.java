@@ -65,12 +65,12 @@ public final class SharedCapacity {
         return new Builder(name, capacity);
     }
 
-    /** The capacity's name. */
+    /** {@return the capacity's name} */
     public String name() {
         return name;
     }
 
-    /** The total number of units. */
+    /** {@return the total number of units} */
     public int capacity() {
         return ledger.capacity();
     }
@@ -91,12 +91,12 @@ public final class SharedCapacity {
         return share;
     }
 
-    /** Every share, in the order they were described. */
+    /** {@return every share, in the order they were described} */
     public List<Share> shares() {
         return List.copyOf(shares.values());
     }
 
-    /** Units in use now, over all shares. */
+    /** {@return units in use now, over all shares} */
     public int inUse() {
         int total = 0;
         for (Share share : shares.values()) {
@@ -105,7 +105,7 @@ public final class SharedCapacity {
         return total;
     }
 
-    /** Units borrowed beyond reservations now. */
+    /** {@return units borrowed beyond reservations now} */
     public int borrowed() {
         return ledger.borrowed();
     }
@@ -130,22 +130,22 @@ public final class SharedCapacity {
             this.account = account;
         }
 
-        /** The share's name. */
+        /** {@return the share's name} */
         public String name() {
             return name;
         }
 
-        /** The capacity this share belongs to. */
+        /** {@return the capacity this share belongs to} */
         public SharedCapacity capacity() {
             return capacity;
         }
 
-        /** The units guaranteed to this share. */
+        /** {@return the units guaranteed to this share} */
         public int reserved() {
             return account.reserved();
         }
 
-        /** The most units this share may hold, now. */
+        /** {@return the most units this share may hold, now} */
         public int ceiling() {
             return account.ceiling();
         }
@@ -171,12 +171,12 @@ public final class SharedCapacity {
             return account.resizeCeiling(ceiling);
         }
 
-        /** Units this share holds now. */
+        /** {@return units this share holds now} */
         public int inUse() {
             return account.used();
         }
 
-        /** Callers of this share waiting for a unit now. */
+        /** {@return callers of this share waiting for a unit now} */
         public int waiting() {
             return account.waiting();
         }

@@ -10,6 +10,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The task's thread stays counted as busy until the task's code really returns, so a body that
  * ignores the interrupt still occupies its compartment and never lets more work run than the
  * compartment allows.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class TaskTimeoutException extends TimeoutException {
     private static final long serialVersionUID = 1L;
@@ -29,12 +33,12 @@ public final class TaskTimeoutException extends TimeoutException {
         this.timeout = timeout;
     }
 
-    /** The name of the compartment whose timeout ran out. */
+    /** {@return the name of the compartment whose timeout ran out} */
     public String compartment() {
         return compartment;
     }
 
-    /** The timeout that ran out, measured from when the task started running. */
+    /** {@return the timeout that ran out, measured from when the task started running} */
     public Duration timeout() {
         return timeout;
     }
@@ -47,6 +51,7 @@ public final class TaskTimeoutException extends TimeoutException {
 
     /** A timeout is an expected outcome; its stack trace would only show the timer thread. */
     @Override
+    @SuppressWarnings("UnsynchronizedOverridesSynchronized") // it fills nothing, so guards nothing
     public Throwable fillInStackTrace() {
         return this;
     }

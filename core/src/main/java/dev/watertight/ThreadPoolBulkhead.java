@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compartment with its own worker threads and a bounded queue, so that slow work of one kind
@@ -88,13 +89,15 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
         return builder(name).threads(threads).queueCapacity(queueCapacity).build();
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
     /**
      * The settings in force: those it was built with, as changed since by {@link #resize} and
      * {@link #reconfigure}. The time source, listeners and {@code writableStackTrace} are always
      * those it was built with.
+     *
+     * @return the settings in force
      */
     ThreadPoolBulkheadConfig config();
 
@@ -154,7 +157,7 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
      */
     long listenerFailures();
 
-    /** A snapshot of the counters; cheap, and safe to call from any thread at any time. */
+    /** {@return a snapshot of the counters; cheap, and safe to call from any thread at any time} */
     ThreadPoolStats stats();
 
     /**
@@ -176,7 +179,7 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
      */
     CallTimings.Recording recordTimings(CallTimings timings);
 
-    /** Whether {@link #close()} has been called. */
+    /** {@return whether {@link #close()} has been called} */
     boolean isClosed();
 
     /**
@@ -199,7 +202,7 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
         private final String name;
         private int threads = Runtime.getRuntime().availableProcessors();
         private int queueCapacity = ThreadPoolBulkheadConfig.DEFAULT_QUEUE_CAPACITY;
-        private Duration timeout;
+        private @Nullable Duration timeout;
         private boolean virtualThreads;
         private Duration shutdownGrace = ThreadPoolBulkheadConfig.DEFAULT_SHUTDOWN_GRACE;
         private boolean writableStackTrace;

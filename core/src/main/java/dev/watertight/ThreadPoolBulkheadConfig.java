@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a {@link ThreadPoolBulkhead}, immutable and validated.
@@ -23,7 +24,7 @@ public record ThreadPoolBulkheadConfig(
         String name,
         int threads,
         int queueCapacity,
-        Duration timeout,
+        @Nullable Duration timeout,
         boolean virtualThreads,
         Duration shutdownGrace,
         boolean writableStackTrace,
@@ -61,7 +62,7 @@ public record ThreadPoolBulkheadConfig(
         listeners = Settings.listeners(listeners);
     }
 
-    /** The timeout, if one is set. */
+    /** {@return the timeout, if one is set} */
     public Optional<Duration> timeoutIfSet() {
         return Optional.ofNullable(timeout);
     }

@@ -3,36 +3,38 @@ package dev.watertight;
 /**
  * A {@link ThreadPoolBulkhead} in JMX: its stats, and an operation to resize it. Registered by
  * {@link WatertightJmx}.
+ *
+ * <p>Implementations are thread-safe: the JMX agent calls them from any thread.
  */
 public interface ThreadPoolBulkheadMXBean {
-    /** The pool's threads. */
+    /** {@return the pool's threads} */
     int getThreads();
 
-    /** Threads running a task now. */
+    /** {@return threads running a task now} */
     int getActiveThreads();
 
-    /** Tasks waiting in the queue now. */
+    /** {@return tasks waiting in the queue now} */
     int getQueued();
 
-    /** The queue's bound. */
+    /** {@return the queue's bound} */
     int getQueueCapacity();
 
-    /** Tasks admitted since it was built. */
+    /** {@return tasks admitted since it was built} */
     long getSubmitted();
 
-    /** Tasks that returned. */
+    /** {@return tasks that returned} */
     long getSucceeded();
 
-    /** Tasks that threw. */
+    /** {@return tasks that threw} */
     long getFailed();
 
-    /** Tasks refused. */
+    /** {@return tasks refused} */
     long getRejected();
 
-    /** Tasks that ran past their timeout. */
+    /** {@return tasks that ran past their timeout} */
     long getTimedOut();
 
-    /** Tasks cancelled. */
+    /** {@return tasks cancelled} */
     long getCancelled();
 
     /**

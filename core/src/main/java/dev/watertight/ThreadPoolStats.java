@@ -7,6 +7,8 @@ package dev.watertight;
  * once the compartment is idle {@code submitted == succeeded + failed + timedOut + cancelled}.
  * While it is busy the counters are read one after another and may be a few tasks apart.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param threads how many tasks may run at once (the limit in force, after any resize)
  * @param activeThreads tasks running now (including a timed-out or cancelled task whose code has
@@ -34,12 +36,12 @@ public record ThreadPoolStats(
         long timedOut,
         long cancelled) {
 
-    /** Tasks that have ended, in any of the four ways. */
+    /** {@return tasks that have ended, in any of the four ways} */
     public long completed() {
         return succeeded + failed + timedOut + cancelled;
     }
 
-    /** The share of threads busy: from 0.0 to 1.0, or more for a while after a resize lowered the limit. */
+    /** {@return the share of threads busy: from 0.0 to 1.0, or more for a while after a resize lowered the limit} */
     public double utilization() {
         return (double) activeThreads / threads;
     }

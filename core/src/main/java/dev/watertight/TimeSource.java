@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
  */
 public interface TimeSource {
 
-    /** The system's monotonic clock and a shared timer thread. */
+    /** {@return the system's monotonic clock and a shared timer thread} */
     static TimeSource system() {
         return SystemTimeSource.INSTANCE;
     }

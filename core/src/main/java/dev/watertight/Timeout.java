@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds how long a call may take.
@@ -52,10 +53,10 @@ public interface Timeout {
         return builder(name).timeout(timeout).build();
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     String name();
 
-    /** The longest a call may take: the timeout in force, as built or last reconfigured. */
+    /** {@return the longest a call may take: the timeout in force, as built or last reconfigured} */
     Duration timeout();
 
     /**
@@ -88,7 +89,7 @@ public interface Timeout {
      */
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
-    /** A snapshot of the counters. */
+    /** {@return a snapshot of the counters} */
     TimeoutStats stats();
 
     /**
@@ -103,7 +104,7 @@ public interface Timeout {
      */
     final class Builder {
         private final String name;
-        private Duration timeout;
+        private @Nullable Duration timeout;
         private TimeSource timeSource = TimeSource.system();
         private final List<CompartmentListener> listeners = new ArrayList<>();
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A snapshot of a {@link Timeout}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param timeout the longest a call may take
  * @param calls calls started through the timeout

@@ -32,7 +32,11 @@ public final class WatertightJmx {
     private WatertightJmx() {
     }
 
-    /** An MXBean in the platform server; closing it unregisters it (once; closing again does nothing). */
+    /**
+     * An MXBean in the platform server; closing it unregisters it (once; closing again does nothing).
+     *
+     * <p>Thread-safe: closing from several threads at once unregisters the MXBean once.
+     */
     public static final class Registration implements AutoCloseable {
         private final ObjectName name;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -41,7 +45,7 @@ public final class WatertightJmx {
             this.name = name;
         }
 
-        /** The MXBean's name. */
+        /** {@return the MXBean's name} */
         public ObjectName name() {
             return name;
         }
@@ -396,7 +400,11 @@ public final class WatertightJmx {
         return registrations;
     }
 
-    /** The MXBeans of a registry's compartments; closing it unregisters them all and stops adding new ones. */
+    /**
+     * The MXBeans of a registry's compartments; closing it unregisters them all and stops adding new ones.
+     *
+     * <p>Thread-safe: guards the registry adds while it closes are unregistered too.
+     */
     public static final class RegistryRegistration implements AutoCloseable {
         private final List<Registration> registrations = new CopyOnWriteArrayList<>();
         private volatile boolean closed;
@@ -437,7 +445,7 @@ public final class WatertightJmx {
             }
         }
 
-        /** The names of the MXBeans registered so far. */
+        /** {@return the names of the MXBeans registered so far} */
         public List<ObjectName> names() {
             return registrations.stream().map(Registration::name).toList();
         }
@@ -484,6 +492,7 @@ public final class WatertightJmx {
         }
     }
 
+    @SuppressWarnings("JdkObsolete") // ObjectName's constructor takes a Hashtable and nothing else
     private static Hashtable<String, String> properties(String type, String name) {
         Hashtable<String, String> properties = new Hashtable<>();
         properties.put("type", type);

@@ -23,4 +23,7 @@
  * so code that already handles an executor's rejection handles ours. Nothing in this package
  * accepts or returns {@code null} unless its documentation says so.
  */
+@NullMarked
 package dev.watertight;
+
+import org.jspecify.annotations.NullMarked;

@@ -91,7 +91,7 @@ public class CircuitBreakerBenchmark {
 
     /** The body every breaker guards: a field read the JIT cannot fold away. */
     public abstract static class Work {
-        private Object result = Boolean.TRUE;
+        private Object result = true;
         final java.util.concurrent.Callable<Object> callable = this::work;
 
         /** The guarded body. */

@@ -97,7 +97,7 @@ public class FullStackBenchmark {
     /** Every stack, built once. */
     @State(Scope.Benchmark)
     public static class Stacks {
-        private Object result = Boolean.TRUE;
+        private Object result = true;
         final Callable<Object> task = () -> result;
         final Supplier<Object> supplier = () -> result;
         final dev.failsafe.function.CheckedSupplier<Object> checkedSupplier = () -> result;

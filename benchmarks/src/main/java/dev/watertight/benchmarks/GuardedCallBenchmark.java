@@ -201,7 +201,7 @@ public class GuardedCallBenchmark {
      */
     public abstract static class Work {
         /** Not final, so that the JIT cannot fold the body into a constant. */
-        private Object result = Boolean.TRUE;
+        private Object result = true;
 
         /** The guarded body: a field read. */
         public final Object work() {

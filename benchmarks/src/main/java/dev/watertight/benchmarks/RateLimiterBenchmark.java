@@ -153,7 +153,7 @@ public class RateLimiterBenchmark {
     @Benchmark
     public void refusedResilience4jDecorated(Resilience4jRefused limiter, Blackhole blackhole) {
         try {
-            limiter.decorated.get();
+            blackhole.consume(limiter.decorated.get());
         } catch (RequestNotPermitted rejection) {
             blackhole.consume(rejection);
             return;
@@ -176,7 +176,7 @@ public class RateLimiterBenchmark {
     /** The guarded body and the loud failures every state shares. */
     public abstract static class Checks {
         /** Not final, so that the JIT cannot fold the body into a constant. */
-        private Object result = Boolean.TRUE;
+        private Object result = true;
 
         /** The guarded body: a field read. */
         public final Object work() {

@@ -188,7 +188,7 @@ public class RejectionBenchmark {
      */
     public abstract static class Full {
         /** Not final, so that the JIT cannot fold the body into a constant. */
-        private Object result = Boolean.TRUE;
+        private Object result = true;
 
         /** The body a guard would run; it never runs here. */
         public final Object work() {
@@ -327,7 +327,7 @@ public class RejectionBenchmark {
 
         final void callAndConsumeRejection(Blackhole blackhole) {
             try {
-                decorated.get();
+                blackhole.consume(decorated.get());
             } catch (io.github.resilience4j.bulkhead.BulkheadFullException rejection) {
                 blackhole.consume(rejection);
                 return;

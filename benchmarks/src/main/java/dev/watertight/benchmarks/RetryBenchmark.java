@@ -87,7 +87,7 @@ public class RetryBenchmark {
     /** The body every retry runs, and the check every state shares. */
     public abstract static class Work {
         /** Not final, so that the JIT cannot fold the body into a constant. */
-        private Object result = Boolean.TRUE;
+        private Object result = true;
 
         /** The guarded body: a field read. */
         public final Object work() {

@@ -158,7 +158,7 @@ public class ThreadPoolBenchmark {
      */
     public abstract static class Pool {
         /** Not final, so that the JIT cannot fold the task into a constant. */
-        private Object result = Boolean.TRUE;
+        private Object result = true;
 
         /** The task: a field read, on a worker thread. */
         final Callable<Object> task = () -> result;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cache that holds no more than its compartment's memory budget: Caffeine's eviction (W-TinyLFU)
@@ -135,12 +136,12 @@ public final class BudgetedCache<K, V> {
         return new Builder<>(budget, sizeOf);
     }
 
-    /** The cache's name: its bulkhead's. */
+    /** {@return the cache's name: its bulkhead's} */
     public String name() {
         return bulkhead.name();
     }
 
-    /** The memory bulkhead the entries are charged to. */
+    /** {@return the memory bulkhead the entries are charged to} */
     public MemoryBulkhead bulkhead() {
         return bulkhead;
     }
@@ -151,7 +152,7 @@ public final class BudgetedCache<K, V> {
      * @param key the key
      * @return the value, or null if none is cached (or it expired)
      */
-    public V getIfPresent(K key) {
+    public @Nullable V getIfPresent(K key) {
         Charged<V> entry = cache.getIfPresent(key);
         return entry == null ? null : entry.value;
     }
@@ -164,10 +165,11 @@ public final class BudgetedCache<K, V> {
      * @param key the key
      * @param loader loads the value of a key that is not cached; may return null (nothing is
      *     cached then)
-     * @return the value: cached, or loaded (cached or, if the budget had no room, not)
+     * @return the value: cached, or loaded (cached or, if the budget had no room, not); null if the
+     *     loader returned null
      * @throws IllegalArgumentException if the size estimator returns a negative size
      */
-    public V get(K key, Function<? super K, ? extends V> loader) {
+    public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
         Objects.requireNonNull(key, "key must not be null");
         Load load = new Load(Objects.requireNonNull(loader, "loader must not be null"));
         Charged<V> entry = cache.get(key, load);
@@ -221,7 +223,7 @@ public final class BudgetedCache<K, V> {
         cache.invalidateAll();
     }
 
-    /** The entries cached, approximately (expired entries not yet cleaned up are counted). */
+    /** {@return the entries cached, approximately (expired entries not yet cleaned up are counted)} */
     public long estimatedSize() {
         return cache.estimatedSize();
     }
@@ -267,7 +269,7 @@ public final class BudgetedCache<K, V> {
      * Wraps a value with its charge, or returns null if the charge exceeds the whole budget: such
      * an entry can never be cached, and inserting it would only make Caffeine evict the others.
      */
-    private Charged<V> entry(K key, V value) {
+    private @Nullable Charged<V> entry(K key, V value) {
         long estimate = sizeOf.bytes(key, value);
         if (estimate < 0) {
             throw new IllegalArgumentException("sizeOf of cache '" + bulkhead.name() + "' returned " + estimate
@@ -321,7 +323,8 @@ public final class BudgetedCache<K, V> {
     }
 
     /** Caffeine's removal listener; static so that the cache under construction does not escape. */
-    private static void onRemoval(MemoryBulkhead bulkhead, LongAdder evictions, Charged<?> entry, RemovalCause cause) {
+    private static void onRemoval(MemoryBulkhead bulkhead, LongAdder evictions, @Nullable Charged<?> entry,
+            RemovalCause cause) {
         if (cause.wasEvicted()) {
             evictions.increment();
         }
@@ -334,17 +337,17 @@ public final class BudgetedCache<K, V> {
      * The loader as Caffeine's mapping function, remembering what it inserted (that entry is
      * charged by the caller that loaded it) or what it loaded but could not cache.
      */
-    private final class Load implements Function<K, Charged<V>> {
-        private final Function<? super K, ? extends V> loader;
-        private Charged<V> inserted;
-        private V tooLarge;
+    private final class Load implements Function<K, @Nullable Charged<V>> {
+        private final Function<? super K, ? extends @Nullable V> loader;
+        private @Nullable Charged<V> inserted;
+        private @Nullable V tooLarge;
 
-        Load(Function<? super K, ? extends V> loader) {
+        Load(Function<? super K, ? extends @Nullable V> loader) {
             this.loader = loader;
         }
 
         @Override
-        public Charged<V> apply(K key) {
+        public @Nullable Charged<V> apply(K key) {
             V value = loader.apply(key);
             if (value == null) {
                 return null;
@@ -367,9 +370,9 @@ public final class BudgetedCache<K, V> {
     public static final class Builder<K, V> {
         private final MemoryBulkhead budget;
         private final SizeEstimator<? super K, ? super V> sizeOf;
-        private Duration expireAfterWrite;
-        private Duration expireAfterAccess;
-        private TimeSource timeSource;
+        private @Nullable Duration expireAfterWrite;
+        private @Nullable Duration expireAfterAccess;
+        private @Nullable TimeSource timeSource;
         private boolean recordStats;
 
         private Builder(MemoryBulkhead budget, SizeEstimator<? super K, ? super V> sizeOf) {

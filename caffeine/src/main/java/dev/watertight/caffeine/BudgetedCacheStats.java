@@ -3,6 +3,8 @@ package dev.watertight.caffeine;
 /**
  * A snapshot of a {@link BudgetedCache}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the cache's name: its memory bulkhead's
  * @param budget the bulkhead's budget, in bytes
  * @param reservedBytes the bytes the bulkhead holds now: the charges of the entries cached (and of
@@ -20,12 +22,12 @@ package dev.watertight.caffeine;
 public record BudgetedCacheStats(String name, long budget, long reservedBytes, long entries, long hits, long misses,
         long evictions, long refusals) {
 
-    /** The share of the budget reserved now, from 0 to 1. */
+    /** {@return the share of the budget reserved now, from 0 to 1} */
     public double utilization() {
         return (double) reservedBytes / budget;
     }
 
-    /** The share of lookups that found an entry, from 0 to 1; zero before any lookup. */
+    /** {@return the share of lookups that found an entry, from 0 to 1; zero before any lookup} */
     public double hitRate() {
         long lookups = hits + misses;
         return lookups == 0 ? 0 : (double) hits / lookups;

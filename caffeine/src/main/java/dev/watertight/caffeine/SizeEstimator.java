@@ -65,12 +65,12 @@ public interface SizeEstimator<K, V> {
         return (key, value) -> saturatedAdd(keyBytes.applyAsLong(key), valueBytes.applyAsLong(value));
     }
 
-    /** For string keys and string values (JSON documents, rendered fragments, tokens). */
+    /** {@return an estimator for string keys and string values (JSON documents, rendered fragments, tokens)} */
     static SizeEstimator<String, String> strings() {
         return (key, value) -> sizeOfString(key) + sizeOfString(value);
     }
 
-    /** For string keys and byte-array values (serialized objects, static assets). */
+    /** {@return an estimator for string keys and byte-array values (serialized objects, static assets)} */
     static SizeEstimator<String, byte[]> stringsToByteArrays() {
         return (key, value) -> sizeOfString(key) + sizeOfByteArray(value);
     }

@@ -5,4 +5,7 @@
  * {@link dev.watertight.MemoryBulkhead}. Caches under one parent bulkhead are compartments: each
  * evicts within its own budget, and together they never hold more than the parent's.
  */
+@NullMarked
 package dev.watertight.caffeine;
+
+import org.jspecify.annotations.NullMarked;

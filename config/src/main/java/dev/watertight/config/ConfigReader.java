@@ -5,6 +5,7 @@ import dev.watertight.Bulkhead;
 import dev.watertight.BulkheadConfig;
 import dev.watertight.CircuitBreaker;
 import dev.watertight.CircuitBreakerConfig;
+import dev.watertight.Compartment;
 import dev.watertight.CompartmentConfig;
 import dev.watertight.ConfigProblem;
 import dev.watertight.ConfigurationException;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -123,7 +125,8 @@ final class ConfigReader {
         try {
             return new WatertightConfig(compartments, memory, pools, connections, keyed, health);
         } catch (IllegalArgumentException inconsistent) {
-            throw new ConfigurationException(List.of(new ConfigProblem(source, "(document)", null, inconsistent.getMessage())));
+            throw new ConfigurationException(List.of(new ConfigProblem(source, "(document)", null,
+                    String.valueOf(inconsistent.getMessage()))));
         }
     }
 
@@ -202,12 +205,12 @@ final class ConfigReader {
                     .forEach(key -> unknown(parts.get(key), path + "." + key, key, KEYED_KEYS));
             Integer maxKeys = parts.containsKey("maxKeys") ? scalar(parts.get("maxKeys"), path + ".maxKeys", text -> {
                 int count = Values.wholeNumber(text);
-                KeyedCompartments.builder(name, key -> null).maxKeys(count); // its check and message
+                KeyedCompartments.builder(name, ConfigReader::neverBuilt).maxKeys(count); // its check and message
                 return count;
             }) : Integer.valueOf(KeyedCompartments.DEFAULT_MAX_KEYS);
             Duration idleAfter = parts.containsKey("idleAfter") ? scalar(parts.get("idleAfter"), path + ".idleAfter", text -> {
                 Duration idle = Values.duration(text);
-                KeyedCompartments.builder(name, key -> null).idleAfter(idle);
+                KeyedCompartments.builder(name, ConfigReader::neverBuilt).idleAfter(idle);
                 return idle;
             }) : KeyedCompartments.DEFAULT_IDLE_AFTER;
             Node templateNode = parts.get("template");
@@ -217,7 +220,8 @@ final class ConfigReader {
             } else {
                 template = compartment(name, path + ".template", templateNode);
             }
-            if (problems.size() > before || template.isEmpty()) {
+            // A missing value was reported as a problem: the nulls below are covered by that test.
+            if (problems.size() > before || template.isEmpty() || maxKeys == null || idleAfter == null) {
                 return;
             }
             CompartmentConfig guards = template.get();
@@ -290,14 +294,14 @@ final class ConfigReader {
                     unhealthyAt != null ? unhealthyAt : signal.unhealthyAt().applyAsDouble(current));
         } catch (IllegalArgumentException notAllowed) {
             // The builder names the half it refuses; the problem points at that half as written.
-            String half = notAllowed.getMessage().startsWith(name + ".degradedAt") ? "degradedAt" : "unhealthyAt";
+            String half = String.valueOf(notAllowed.getMessage()).startsWith(name + ".degradedAt") ? "degradedAt" : "unhealthyAt";
             Node at = halves.getOrDefault(half, node);
             problem(at, halves.containsKey(half) ? path + "." + half : path, text(at), notAllowed.getMessage());
         }
     }
 
     /** Applies every setting of one guard to its builder; returns null if any was wrong. */
-    private <B> B settings(Node node, String path, B builder, Map<String, Setting<B>> allowed) {
+    private <B> @Nullable B settings(Node node, String path, B builder, Map<String, Setting<B>> allowed) {
         int before = problems.size();
         apply(mapping(node, path), path, builder, allowed);
         return problems.size() > before ? null : builder;
@@ -323,8 +327,8 @@ final class ConfigReader {
         });
     }
 
-    /** A retry: {@code maxAttempts} and {@code backoff} ({@code none}, a fixed duration, or exponential). */
-    private Retry.Builder retry(Node node, String path, Retry.Builder builder) {
+    /** A retry: {@code maxAttempts} and {@code backoff} (the word none, a fixed duration, or exponential). */
+    private Retry.@Nullable Builder retry(Node node, String path, Retry.Builder builder) {
         int before = problems.size();
         Map<String, Node> entries = mapping(node, path);
         if (entries.get("backoff") instanceof MappingNode exponential) {
@@ -339,7 +343,7 @@ final class ConfigReader {
     }
 
     /** {@code {initial: 100ms, multiplier: 2, max: 5s}}; the multiplier is 2 unless given. */
-    private Backoff exponential(Node node, String path) {
+    private @Nullable Backoff exponential(Node node, String path) {
         Map<String, Node> parts = mapping(node, path);
         List<String> allowed = List.of("initial", "multiplier", "max");
         int before = problems.size();
@@ -348,7 +352,7 @@ final class ConfigReader {
         Duration initial = required(parts, node, path, "initial", Values::duration);
         Double multiplier = parts.containsKey("multiplier") ? scalar(parts.get("multiplier"), path + ".multiplier", Values::decimal) : Double.valueOf(2.0);
         Duration max = required(parts, node, path, "max", Values::duration);
-        if (problems.size() > before) {
+        if (problems.size() > before || initial == null || multiplier == null || max == null) {
             return null;
         }
         return built(node, path, () -> Backoff.exponential(initial, multiplier, max));
@@ -425,7 +429,9 @@ final class ConfigReader {
                 Duration acquireTimeout = settings.containsKey("acquireTimeout")
                         ? scalar(settings.get("acquireTimeout"), path + ".acquireTimeout", ConfigReader::acquireTimeout)
                         : ConnectionCompartmentConfig.DEFAULT_ACQUIRE_TIMEOUT;
-                if (problems.size() > before) {
+                ConnectionPoolConfig poolConfig = pool == null ? null : pools.get(pool);
+                if (problems.size() > before || pool == null || poolConfig == null || reserved == null || ceiling == null
+                        || acquireTimeout == null) {
                     return;
                 }
                 ConnectionCompartmentConfig config = built(value, path,
@@ -433,18 +439,19 @@ final class ConfigReader {
                 if (config != null) {
                     compartments.put(name, config);
                     reservations.merge(pool, reserved, Integer::sum);
-                    if (ceiling > pools.get(pool).capacity()) {
+                    if (ceiling > poolConfig.capacity()) {
                         problem(settings.get("ceiling"), path + ".ceiling", String.valueOf(ceiling),
-                                "ceiling must be at most the capacity " + pools.get(pool).capacity() + " of pool '" + pool + "'");
+                                "ceiling must be at most the capacity " + poolConfig.capacity() + " of pool '" + pool + "'");
                     }
                 }
             });
         }
         reservations.forEach((pool, reserved) -> {
-            if (reserved > pools.get(pool).capacity()) {
+            int capacity = java.util.Objects.requireNonNull(pools.get(pool), pool).capacity(); // reserved on a known pool
+            if (reserved > capacity) {
                 problem(parts.get("compartments"), "connections.compartments", String.valueOf(reserved),
                         "the reservations on pool '" + pool + "' add up to " + reserved + ", more than its capacity "
-                                + pools.get(pool).capacity());
+                                + capacity);
             }
         });
     }
@@ -473,7 +480,7 @@ final class ConfigReader {
         return entries;
     }
 
-    private <T> T scalar(Node node, String path, Function<String, T> read) {
+    private <T> @Nullable T scalar(Node node, String path, Function<String, T> read) {
         if (!(node instanceof ScalarNode scalar)) {
             problem(node, path, null, "expected a single value, not a list or a mapping");
             return null;
@@ -486,7 +493,8 @@ final class ConfigReader {
         }
     }
 
-    private <T> T required(Map<String, Node> parts, Node parent, String path, String key, Function<String, T> read) {
+    private <T> @Nullable T required(Map<String, Node> parts, Node parent, String path, String key,
+            Function<String, T> read) {
         Node value = parts.get(key);
         if (value == null) {
             problem(parent, path + "." + key, null, "missing; it is required");
@@ -506,8 +514,13 @@ final class ConfigReader {
         return value;
     }
 
+    /** The template of a group made only to run its checks on one setting: it never builds. */
+    private static Compartment neverBuilt(Object key) {
+        throw new IllegalStateException("a group made only to check its settings builds nothing");
+    }
+
     /** Runs a constructor or a builder's final check; its refusal becomes a problem here. */
-    private <T> T built(Node node, String path, Supplier<T> build) {
+    private <T> @Nullable T built(@Nullable Node node, String path, Supplier<T> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException | IllegalStateException notAllowed) {
@@ -516,17 +529,18 @@ final class ConfigReader {
         }
     }
 
-    private void unknown(Node node, String path, String key, Collection<String> allowed) {
+    private void unknown(@Nullable Node node, String path, String key, Collection<String> allowed) {
         String nearest = Spelling.nearest(key, allowed);
         problem(node, path, key, "unknown setting '" + key + "'" + (nearest == null ? "" : " (did you mean '" + nearest + "'?)")
                 + "; allowed: " + String.join(", ", allowed));
     }
 
     /** A bad value is shown where the value is; a bad mapping where its key is. */
-    private void problem(Node node, String path, String value, String message) {
-        String at = node instanceof ScalarNode || !positions.containsKey(path) ? (node == null ? source : where(node))
-                : positions.get(path);
-        problems.add(new ConfigProblem(at, path, value, message));
+    private void problem(@Nullable Node node, String path, @Nullable String value, @Nullable String message) {
+        String position = positions.get(path);
+        String at = node instanceof ScalarNode || position == null ? (node == null ? source : where(node)) : position;
+        // Every refusal of ours has a message; a library's without one still gets a line.
+        problems.add(new ConfigProblem(at, path, value, message == null ? "not allowed" : message));
     }
 
     private String where(Node node) {
@@ -537,7 +551,7 @@ final class ConfigReader {
         return source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
     }
 
-    private static String text(Node node) {
+    private static @Nullable String text(Node node) {
         return node instanceof ScalarNode scalar ? scalar.getValue() : null;
     }
 }

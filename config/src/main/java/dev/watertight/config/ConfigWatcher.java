@@ -16,6 +16,7 @@ import java.nio.file.WatchService;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a {@link CompartmentRegistry} in step with its configuration file: when the file changes
@@ -41,16 +42,17 @@ public final class ConfigWatcher implements AutoCloseable {
     private final CompartmentRegistry registry;
     private final ReloadListener listener;
     private final ReentrantLock reloading = new ReentrantLock();
-    private final WatchService watchService;
-    private final Thread thread;
+    private final @Nullable WatchService watchService;
+    private final @Nullable Thread thread;
 
-    private ConfigWatcher(Path file, CompartmentRegistry registry, ReloadListener listener, WatchService watchService) {
+    private ConfigWatcher(Path file, CompartmentRegistry registry, ReloadListener listener,
+            @Nullable WatchService watchService) {
         this.file = file;
         this.registry = registry;
         this.listener = listener;
         this.watchService = watchService;
         this.thread = watchService == null ? null : Thread.ofPlatform().daemon().name("watertight-config-watcher")
-                .unstarted(this::watchLoop);
+                .unstarted(() -> watchLoop(watchService));
     }
 
     /**
@@ -66,9 +68,10 @@ public final class ConfigWatcher implements AutoCloseable {
         Path absolute = file.toAbsolutePath();
         try {
             WatchService service = FileSystems.getDefault().newWatchService();
-            absolute.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            Path folder = Objects.requireNonNull(absolute.getParent(), "an absolute path has a parent");
+            folder.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             ConfigWatcher watcher = new ConfigWatcher(absolute, registry, Objects.requireNonNull(listener, "listener"), service);
-            watcher.thread.start();
+            Objects.requireNonNull(watcher.thread, "a watching watcher has a thread").start();
             return watcher;
         } catch (IOException cannotWatch) {
             throw new UncheckedIOException("cannot watch " + absolute.getParent(), cannotWatch);
@@ -126,7 +129,7 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private void watchLoop() {
+    private void watchLoop(WatchService watchService) {
         try {
             while (true) {
                 WatchKey key = watchService.take();
@@ -163,9 +166,10 @@ public final class ConfigWatcher implements AutoCloseable {
     /** Stops watching; the registry keeps the configuration it has. Idempotent. */
     @Override
     public void close() {
-        if (watchService != null) {
+        WatchService service = watchService;
+        if (service != null) {
             try {
-                watchService.close();
+                service.close();
             } catch (IOException ignored) {
                 // nothing more to release
             }

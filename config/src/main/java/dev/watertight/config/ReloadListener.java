@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * Hears what a {@link ConfigWatcher} did with a changed file. Called on the watcher's thread (or
  * the thread that called {@link ConfigWatcher#reload()}); a listener that throws is ignored.
+ *
+ * <p>Implementations must be thread-safe: the watcher calls them from its own thread, and a manual reload from the caller's.
  */
 public interface ReloadListener {
 

@@ -2,13 +2,14 @@ package dev.watertight.config;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Finds the allowed name a misspelt key most likely meant, for "did you mean" hints. */
 final class Spelling {
     private Spelling() {}
 
     /** The allowed name within two edits of the key (ignoring case), or null. */
-    static String nearest(String key, Collection<String> allowed) {
+    static @Nullable String nearest(String key, Collection<String> allowed) {
         String best = null;
         int bestDistance = 3;
         for (String candidate : allowed) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Retry}: attempts, backoff waits and a budget.
@@ -68,10 +69,10 @@ public final class BackoffRetry implements Retry {
     private volatile RetryConfig config;
     private final String name;
     private final Predicate<? super Throwable> retryOn;
-    private final Predicate<Object> retryOnResult;
+    private final @Nullable Predicate<Object> retryOnResult;
     private final boolean retryRejections;
     private final TimeSource timeSource;
-    private final RetryBudgetWindow budget;
+    private final @Nullable RetryBudgetWindow budget;
     private final Listeners listeners;
 
     private final LongAdder succeededWithoutRetry = new LongAdder();
@@ -138,8 +139,9 @@ public final class BackoffRetry implements Retry {
         } catch (Throwable failure) {
             return retryAfter(task, failure, null, retryOnResult);
         }
-        if (retryOnResult != null) {
-            return checkFirstResult(task, result);
+        Predicate<Object> resultCheck = retryOnResult;
+        if (resultCheck != null) {
+            return checkFirstResult(task, result, resultCheck);
         }
         succeededWithoutRetry.increment();
         return result;
@@ -174,7 +176,8 @@ public final class BackoffRetry implements Retry {
     }
 
     /** The first attempt returned a result; retryOnResult is set. */
-    private <T> T checkFirstResult(Callable<? extends T> task, T result) throws Exception {
+    private <T> T checkFirstResult(Callable<? extends T> task, T result, Predicate<Object> retryOnResult)
+            throws Exception {
         boolean rejected;
         try {
             rejected = retryOnResult.test(result);
@@ -198,8 +201,8 @@ public final class BackoffRetry implements Retry {
      * @param result the first attempt's rejected result, if it had one
      * @param resultCheck retryOnResult, or null where results are not checked
      */
-    private <T> T retryAfter(Callable<? extends T> task, Throwable failure, T result,
-            Predicate<Object> resultCheck) throws Exception {
+    private <T> T retryAfter(Callable<? extends T> task, @Nullable Throwable failure, @Nullable T result,
+            @Nullable Predicate<Object> resultCheck) throws Exception {
         firstAttemptsFailed.increment();
         long previousDelayNanos = 0;
         for (int attempt = 1; ; attempt++) {
@@ -227,7 +230,7 @@ public final class BackoffRetry implements Retry {
                 return lastOutcome(failure, result);
             } catch (RuntimeException timeSourceFailure) {
                 countFailed(attempt); // the time source could not schedule the wake-up
-                return lastOutcome(withSuppressed(failure, timeSourceFailure), result);
+                return lastOutcome(failure == null ? null : withSuppressed(failure, timeSourceFailure), result);
             }
             retriesStarted.increment(); // before the outcome: see "Counting"
             try {
@@ -251,7 +254,12 @@ public final class BackoffRetry implements Retry {
         }
     }
 
-    private static <T> T lastOutcome(Throwable failure, T result) {
+    /**
+     * Throws the last failure, or returns the last result when there is none. A result is null
+     * only if the task returned null (a failure is then never null).
+     */
+    @SuppressWarnings("NullAway") // see above: with no failure, the result is what the task gave
+    private static <T> T lastOutcome(@Nullable Throwable failure, @Nullable T result) {
         if (failure != null) {
             throw rethrow(failure);
         }
@@ -267,7 +275,7 @@ public final class BackoffRetry implements Retry {
      * @return the verdict
      * @throws RuntimeException (or an error) whatever {@code retryOn} threw
      */
-    Verdict decide(int attempt, Throwable failure, boolean interrupted) {
+    Verdict decide(int attempt, @Nullable Throwable failure, boolean interrupted) {
         if (interrupted || failure instanceof InterruptedException) {
             return Verdict.STOP;
         }
@@ -304,8 +312,9 @@ public final class BackoffRetry implements Retry {
     }
 
     /** Whether a result is to be retried; false when no result predicate is set. */
-    boolean rejectsResult(Object result) {
-        return retryOnResult != null && retryOnResult.test(result);
+    boolean rejectsResult(@Nullable Object result) {
+        Predicate<Object> resultCheck = retryOnResult;
+        return resultCheck != null && resultCheck.test(result);
     }
 
     long delayNanos(int attempt, long previousDelayNanos) {
@@ -362,8 +371,8 @@ public final class BackoffRetry implements Retry {
                 withoutRetry, afterRetry, failedWithout, failedAfter, started, denied);
     }
 
-    static Throwable withSuppressed(Throwable primary, Throwable suppressed) {
-        if (primary != null && suppressed != null && primary != suppressed) {
+    static Throwable withSuppressed(Throwable primary, @Nullable Throwable suppressed) {
+        if (suppressed != null && primary != suppressed) {
             primary.addSuppressed(suppressed);
         }
         return primary;

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link KeyedCompartments} over a {@link ConcurrentHashMap} of {@link KeyedSlot}s, bounded by
@@ -102,9 +103,9 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
     private volatile boolean closed;
 
     // Scratch space of the scans, guarded by evictionLock, allocated by the first scan that needs it.
-    private KeyedSlot<K>[] candidates;
-    private long[] candidateTimes;
-    private long[] sortedTimes;
+    private KeyedSlot<K> @Nullable [] candidates;
+    private long @Nullable [] candidateTimes;
+    private long @Nullable [] sortedTimes;
 
     /**
      * Creates an empty group from validated settings.
@@ -211,7 +212,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
         Objects.requireNonNull(task, "task");
         KeyedSlot<K> slot = acquire(key);
         try {
-            return slot.compartmentOrNull().call(task);
+            return slot.built().call(task);
         } finally {
             release(slot);
         }
@@ -231,7 +232,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
         }
         CompletableFuture<T> work;
         try {
-            work = slot.compartmentOrNull().callAsync(task);
+            work = slot.built().callAsync(task);
         } catch (RuntimeException | Error failure) {
             release(slot);
             throw failure;
@@ -283,7 +284,7 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
      *
      * @return the built slot, held by this caller; null if another caller's slot went in first
      */
-    private KeyedSlot<K> build(K key) {
+    private @Nullable KeyedSlot<K> build(K key) {
         if (!reserve(key)) {
             return null;
         }
@@ -394,6 +395,8 @@ public final class BoundedKeyedCompartments<K> implements KeyedCompartments<K> {
      *
      * @return how many slots were retired
      */
+    // The scratch arrays are allocated at the top whenever makeRoom is set, and read only then.
+    @SuppressWarnings("NullAway")
     private int scan(long now, boolean makeRoom, List<Compartment> toClose) {
         int bound = maxKeys;
         long idleAfter = idleAfterNanos;

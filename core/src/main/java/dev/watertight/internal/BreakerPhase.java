@@ -3,6 +3,7 @@ package dev.watertight.internal;
 import dev.watertight.CircuitBreaker.State;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One period in the life of a circuit breaker: from the moment it entered a state to the moment
@@ -30,7 +31,7 @@ abstract sealed class BreakerPhase {
      * calls in flight across a reconfiguration still count. Written once, before the successor is
      * CASed in; volatile so that a recording call that sees it sees the successor whole.
      */
-    private volatile BreakerPhase successor;
+    private volatile @Nullable BreakerPhase successor;
 
     private BreakerPhase(State state, int trips, OutcomeWindow window) {
         this.state = state;
@@ -116,6 +117,7 @@ abstract sealed class BreakerPhase {
         final long since;
         private final int probes;
         private volatile int issued;
+        @SuppressWarnings("UnusedVariable") // read and written through SUCCEEDED only
         private volatile int succeeded;
 
         HalfOpen(int trips, long since, int probes, OutcomeWindow window) {

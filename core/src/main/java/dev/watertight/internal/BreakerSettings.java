@@ -33,7 +33,7 @@ record BreakerSettings(CircuitBreakerConfig config, long slowCallNanos, long hal
         CircuitBreakerConfig theirs = other.config;
         return mine.timeBasedWindow() != theirs.timeBasedWindow()
                 || (mine.timeBasedWindow()
-                        ? !mine.slidingWindowDuration().equals(theirs.slidingWindowDuration())
+                        ? !java.util.Objects.equals(mine.slidingWindowDuration(), theirs.slidingWindowDuration())
                         : mine.slidingWindowSize() != theirs.slidingWindowSize());
     }
 }

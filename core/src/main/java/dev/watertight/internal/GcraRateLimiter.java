@@ -274,7 +274,7 @@ public final class GcraRateLimiter implements RateLimiter {
 
     /** The successor of a sealed schedule, made current if no one has done it yet. */
     private RateSchedule advance(RateSchedule sealed) {
-        RateSchedule next = sealed.successor();
+        RateSchedule next = Objects.requireNonNull(sealed.successor(), "a sealed schedule has its successor");
         SCHEDULE.compareAndSet(this, sealed, next);
         return next;
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Compartment}: its guards nested in the documented order. Each layer is a guard's own
@@ -32,12 +33,12 @@ import java.util.function.Supplier;
  */
 public final class GuardStack implements Compartment {
     private final String name;
-    private final Retry retry;
-    private final CircuitBreaker circuitBreaker;
-    private final RateLimiter rateLimiter;
-    private final Bulkhead bulkhead;
-    private final ThreadPoolBulkhead threadPool;
-    private final Timeout timeout;
+    private final @Nullable Retry retry;
+    private final @Nullable CircuitBreaker circuitBreaker;
+    private final @Nullable RateLimiter rateLimiter;
+    private final @Nullable Bulkhead bulkhead;
+    private final @Nullable ThreadPoolBulkhead threadPool;
+    private final @Nullable Timeout timeout;
     private final ResourceGuards resources;
     private final String order;
 
@@ -53,8 +54,9 @@ public final class GuardStack implements Compartment {
      * @param timeout the timeout
      * @param resources shedding, CPU budget and meter ({@link ResourceGuards#NONE} for none)
      */
-    public GuardStack(String name, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
-            Bulkhead bulkhead, ThreadPoolBulkhead threadPool, Timeout timeout, ResourceGuards resources) {
+    public GuardStack(String name, @Nullable Retry retry, @Nullable CircuitBreaker circuitBreaker,
+            @Nullable RateLimiter rateLimiter, @Nullable Bulkhead bulkhead, @Nullable ThreadPoolBulkhead threadPool,
+            @Nullable Timeout timeout, ResourceGuards resources) {
         this.name = name;
         this.retry = retry;
         this.circuitBreaker = circuitBreaker;
@@ -115,6 +117,7 @@ public final class GuardStack implements Compartment {
     }
 
     /** The bulkhead or thread pool layer, around the timed layer. */
+    @SuppressWarnings("try") // a Deadline.Scope is opened for its close() alone
     private <T> T isolated(Callable<? extends T> task) throws Exception {
         if (bulkhead != null) {
             return bulkhead.call(() -> timed(task));
@@ -149,7 +152,7 @@ public final class GuardStack implements Compartment {
         return timeout == null ? resources.measured(task) : timeout.call(() -> resources.measured(task));
     }
 
-    private static Exception unwrap(Throwable cause) {
+    private static Exception unwrap(@Nullable Throwable cause) {
         if (cause instanceof Exception exception) {
             return exception;
         }

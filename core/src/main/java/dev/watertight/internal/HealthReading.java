@@ -8,6 +8,7 @@ import dev.watertight.CpuBudgetStats;
 import dev.watertight.RateLimiterStats;
 import dev.watertight.ThreadPoolStats;
 import dev.watertight.TimeoutStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a health monitor reads from one {@link CompartmentStats} snapshot: the instant values it
@@ -51,7 +52,7 @@ public record HealthReading(
         long rejected,
         long ended,
         long failed,
-        CircuitBreaker.State breaker) {
+        CircuitBreaker.@Nullable State breaker) {
 
     /**
      * Reads a snapshot.

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of one compartment over time: its window of readings and the state machine that
@@ -165,7 +166,7 @@ public final class HealthTracker {
         return " (" + part + " of " + whole + " calls)";
     }
 
-    private static Health breakerLevel(CircuitBreaker.State state) {
+    private static Health breakerLevel(CircuitBreaker.@Nullable State state) {
         if (state == null) {
             return Health.HEALTHY;
         }
@@ -176,7 +177,7 @@ public final class HealthTracker {
         };
     }
 
-    private static Double valueOrNull(double value) {
+    private static @Nullable Double valueOrNull(double value) {
         return Double.isNaN(value) ? null : value;
     }
 
@@ -194,12 +195,12 @@ public final class HealthTracker {
 
     private final class Signal {
         private final String label;
-        private final Double value;
+        private final @Nullable Double value;
         private final String detail;
         private final double degraded;
         private final double unhealthy;
 
-        Signal(String label, Double value, String detail, double degraded, double unhealthy) {
+        Signal(String label, @Nullable Double value, String detail, double degraded, double unhealthy) {
             this.label = label;
             this.value = value;
             this.detail = detail;
@@ -222,7 +223,8 @@ public final class HealthTracker {
         }
 
         String describe() {
-            return label + " " + format(value) + detail + " over " + duration(window.windowNanos());
+            String shown = value == null ? "unknown" : format(value); // a signal without a value never fires
+            return label + " " + shown + detail + " over " + duration(window.windowNanos());
         }
     }
 }

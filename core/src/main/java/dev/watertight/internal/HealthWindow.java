@@ -1,5 +1,7 @@
 package dev.watertight.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The recent readings of one compartment, in a bounded ring, and the signals they give over a
  * window of time: time-averaged utilization and queue fill, and rates from the counters' growth.
@@ -37,7 +39,7 @@ public final class HealthWindow {
     private final long[] failed;
     private int oldest;
     private int size;
-    private HealthReading last;
+    private @Nullable HealthReading last;
 
     /**
      * Creates an empty window.
@@ -82,7 +84,7 @@ public final class HealthWindow {
      * @param reading the reading
      */
     public void add(long now, HealthReading reading) {
-        if (size > 0 && (!reading.sameShape(last) || wentDown(reading))) {
+        if (size > 0 && (!reading.sameShape(newest()) || wentDown(reading))) {
             size = 0;
         }
         if (size == 0) {
@@ -139,23 +141,32 @@ public final class HealthWindow {
     }
 
     /** The last reading added, or null. */
-    public HealthReading last() {
+    public @Nullable HealthReading last() {
         return size == 0 ? null : last;
+    }
+
+    /** The last reading added; one must have been. */
+    private HealthReading newest() {
+        HealthReading newest = last;
+        if (newest == null) {
+            throw new IllegalStateException("the window has no reading yet");
+        }
+        return newest;
     }
 
     /** Utilization averaged over the window ending at the newest reading, or NaN if it has none. */
     public double utilization() {
-        return average(utilizationIntegral, Double.isNaN(last.utilization()));
+        return average(utilizationIntegral, Double.isNaN(newest().utilization()));
     }
 
     /** Queue fill averaged over the window ending at the newest reading, or NaN if it has none. */
     public double queueFill() {
-        return average(queueFillIntegral, Double.isNaN(last.queueFill()));
+        return average(queueFillIntegral, Double.isNaN(newest().queueFill()));
     }
 
     /** Calls offered in the window (admitted plus rejected), or -1 if rejections are not counted. */
     public long offered() {
-        if (last.rejected() < 0) {
+        if (newest().rejected() < 0) {
             return -1;
         }
         int newest = index(size - 1);
@@ -164,17 +175,17 @@ public final class HealthWindow {
 
     /** Calls rejected in the window, or -1 if they are not counted. */
     public long rejected() {
-        return last.rejected() < 0 ? -1 : rejected[index(size - 1)] - rejected[oldest];
+        return newest().rejected() < 0 ? -1 : rejected[index(size - 1)] - rejected[oldest];
     }
 
     /** Calls that ended in the window, or -1 if they are not counted. */
     public long ended() {
-        return last.failed() < 0 ? -1 : ended[index(size - 1)] - ended[oldest];
+        return newest().failed() < 0 ? -1 : ended[index(size - 1)] - ended[oldest];
     }
 
     /** Calls that failed in the window, or -1 if they are not counted. */
     public long failed() {
-        return last.failed() < 0 ? -1 : failed[index(size - 1)] - failed[oldest];
+        return newest().failed() < 0 ? -1 : failed[index(size - 1)] - failed[oldest];
     }
 
     private double average(double[] integrals, boolean absent) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Timeout} that interrupts the calling thread when the time runs out.
@@ -81,6 +82,7 @@ public final class InterruptingTimeout implements Timeout {
     private record Limit(Duration timeout, long nanos) {}
 
     @Override
+    @SuppressWarnings("try") // a Deadline.Scope is opened for its close() alone
     public <T> T call(Callable<? extends T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         calls.increment();
@@ -105,7 +107,7 @@ public final class InterruptingTimeout implements Timeout {
         return result;
     }
 
-    private TaskTimeoutException expired(long allowedNanos, Throwable whatTheTaskThrew) {
+    private TaskTimeoutException expired(long allowedNanos, @Nullable Throwable whatTheTaskThrew) {
         timedOut.increment();
         Duration allowed = Duration.ofNanos(Math.max(0, allowedNanos));
         TaskTimeoutException expiredException = new TaskTimeoutException(name, allowed);
@@ -223,6 +225,8 @@ public final class InterruptingTimeout implements Timeout {
          * @return true if the task finished in time; false if the timer won (its interrupt is
          *     then delivered and cleared)
          */
+        // Yield rather than spin: on two cores the interrupter may be the thread we would keep off one.
+        @SuppressWarnings("ThreadPriorityCheck")
         boolean finishedInTime(Future<?> timer) {
             timer.cancel(false);
             if (STATE.compareAndSet(this, RUNNING, DONE)) {

@@ -1,5 +1,7 @@
 package dev.watertight.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Writes JSON values by hand, for the few reports core prints without a library (RFC 8259).
  * Strings are escaped completely: quotes, backslashes and every control character, and the line
@@ -17,7 +19,7 @@ public final class Json {
      * @param value the string, or null
      * @return {@code out}
      */
-    public static StringBuilder string(StringBuilder out, String value) {
+    public static StringBuilder string(StringBuilder out, @Nullable String value) {
         if (value == null) {
             return out.append("null");
         }
@@ -52,7 +54,7 @@ public final class Json {
      * @param value the number, or null
      * @return {@code out}
      */
-    public static StringBuilder number(StringBuilder out, Double value) {
+    public static StringBuilder number(StringBuilder out, @Nullable Double value) {
         if (value == null || value.isNaN() || value.isInfinite()) {
             return out.append("null");
         }

@@ -4,6 +4,7 @@ import dev.watertight.Compartment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One key's place in a {@link BoundedKeyedCompartments}: its compartment, how many calls are
@@ -52,7 +53,7 @@ public final class KeyedSlot<K> {
 
     final K key;
     private final CountDownLatch built = new CountDownLatch(1);
-    private volatile Compartment compartment;
+    private volatile @Nullable Compartment compartment;
     private volatile boolean failed;
     private volatile int inFlight = 1;
     @SuppressWarnings("unused") // through LAST_USED
@@ -102,8 +103,17 @@ public final class KeyedSlot<K> {
         return (long) LAST_USED.getOpaque(this);
     }
 
+    /** The compartment of a slot whose building succeeded, as every slot a caller holds has. */
+    Compartment built() {
+        Compartment ready = compartment;
+        if (ready == null) {
+            throw new IllegalStateException("the compartment of key '" + key + "' is not built");
+        }
+        return ready;
+    }
+
     /** The compartment, or null while it is being built (or if building it failed). */
-    Compartment compartmentOrNull() {
+    @Nullable Compartment compartmentOrNull() {
         return compartment;
     }
 
@@ -123,7 +133,7 @@ public final class KeyedSlot<K> {
      * @return the compartment, or null if building it failed
      * @throws InterruptedException if interrupted while waiting
      */
-    Compartment awaitCompartment() throws InterruptedException {
+    @Nullable Compartment awaitCompartment() throws InterruptedException {
         Compartment ready = compartment;
         if (ready != null) {
             return ready;

@@ -44,7 +44,7 @@ public final class Listeners {
             try {
                 listener.onRejected(compartment, rejection);
             } catch (Throwable failure) {
-                count(failure);
+                countFailure();
             }
         }
     }
@@ -59,7 +59,7 @@ public final class Listeners {
             try {
                 listener.onTimedOut(compartment, timeout);
             } catch (Throwable failure) {
-                count(failure);
+                countFailure();
             }
         }
     }
@@ -74,7 +74,7 @@ public final class Listeners {
             try {
                 listener.onCancelled(compartment, wasRunning);
             } catch (Throwable failure) {
-                count(failure);
+                countFailure();
             }
         }
     }
@@ -90,7 +90,7 @@ public final class Listeners {
             try {
                 listener.onStateChange(compartment, from, to);
             } catch (Throwable failure) {
-                count(failure);
+                countFailure();
             }
         }
     }
@@ -102,10 +102,10 @@ public final class Listeners {
      * @param failure what it threw
      */
     public void failed(Throwable failure) {
-        count(failure);
+        countFailure();
     }
 
-    private void count(Throwable failure) {
+    private void countFailure() {
         failures.increment();
     }
 }

@@ -63,8 +63,9 @@ interface OutcomeWindow {
      * another (or, with {@code before == SUCCESS}, when one is added).
      */
     static long packedDelta(int before, int after) {
-        long failures = (after & FAILURE) - (before & FAILURE);
-        long slow = ((after & SLOW) - (before & SLOW)) >> 1;
+        // Each masked value is 0 or one bit, so these int differences are -1, 0 or 1 (or twice that).
+        long failures = (long) (after & FAILURE) - (before & FAILURE);
+        long slow = ((long) (after & SLOW) - (before & SLOW)) >> 1;
         return failures + (slow << 32);
     }
 }

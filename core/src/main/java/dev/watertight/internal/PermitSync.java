@@ -131,6 +131,7 @@ public final class PermitSync implements BulkheadPermits {
      * @param newLimit the new limit, at least 1
      */
     @Override
+    @SuppressWarnings("NonAtomicVolatileUpdate") // the totals are written only under resizeLock
     public void resize(int newLimit) {
         resizeLock.lock();
         try {
@@ -168,9 +169,18 @@ public final class PermitSync implements BulkheadPermits {
                     return current;
                 }
             } else {
-                resizeLock.lock(); // a resize is under way; wait for it to finish
-                resizeLock.unlock();
+                awaitResize();
             }
+        }
+    }
+
+    /** Waits for a resize under way to finish: the lock is taken only to be let go. */
+    private void awaitResize() {
+        resizeLock.lock();
+        try {
+            // nothing to do under the lock: having had it means the resize before us is done
+        } finally {
+            resizeLock.unlock();
         }
     }
 
@@ -195,9 +205,7 @@ public final class PermitSync implements BulkheadPermits {
         for (int attempt = 0; ; attempt++) {
             long sequence = resizeSequence;
             if ((sequence & 1) != 0) {
-                // A resize is under way; it holds the lock for a handful of instructions.
-                resizeLock.lock();
-                resizeLock.unlock();
+                awaitResize(); // it holds the lock for a handful of instructions
                 continue;
             }
             long givenBefore = sync.given();

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task of a {@link WorkerPool}: the queue entry, the state machine that decides its outcome
@@ -64,11 +65,20 @@ final class PoolTask<T> extends CompletableFuture<T> {
     private final WorkerPool pool;
     private final Callable<? extends T> callable;
     private volatile int state = QUEUED;
-    private volatile Thread runner;
+    private volatile @Nullable Thread runner;
 
     PoolTask(WorkerPool pool, Callable<? extends T> callable) {
         this.pool = pool;
         this.callable = callable;
+    }
+
+    /**
+     * A queue entry that tells a worker something (stop, retire) and is never run: workers know
+     * it by identity. It has no pool.
+     */
+    @SuppressWarnings("NullAway") // a signal is never run, cancelled or timed out: its pool is never read
+    static PoolTask<Void> signal() {
+        return new PoolTask<>(null, () -> null);
     }
 
     private boolean transition(int from, int to) {
@@ -82,6 +92,8 @@ final class PoolTask<T> extends CompletableFuture<T> {
      * @return whether it ran (and gave the slot back); false if it had been cancelled, and the
      *     worker must give back the slot
      */
+    // Yield rather than spin while the stopper finishes: on two cores it may need this one.
+    @SuppressWarnings("ThreadPriorityCheck")
     boolean runOnThisThread() {
         runner = Thread.currentThread();
         if (!transition(QUEUED, RUNNING)) {
@@ -199,7 +211,7 @@ final class PoolTask<T> extends CompletableFuture<T> {
     }
 
     /** Completes the future of a task that will not run, or that was cancelled. */
-    void completeStopped(Throwable reason) {
+    void completeStopped(@Nullable Throwable reason) {
         if (reason == null) {
             super.cancel(false);
         } else {

@@ -1,6 +1,7 @@
 package dev.watertight.internal;
 
 import java.util.concurrent.BlockingQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The loop of one worker thread of a {@link WorkerPool}: take a task, take a run slot for it, run
@@ -15,9 +16,9 @@ import java.util.concurrent.BlockingQueue;
 final class PoolWorker implements Runnable {
     private final WorkerPool pool;
     private final BlockingQueue<PoolTask<?>> queue;
-    private volatile PoolTask<?> current;
+    private volatile @Nullable PoolTask<?> current;
     /** This worker's thread; set by the pool before the thread starts. */
-    Thread thread;
+    @Nullable Thread thread;
 
     PoolWorker(WorkerPool pool, BlockingQueue<PoolTask<?>> queue) {
         this.pool = pool;
@@ -61,7 +62,7 @@ final class PoolWorker implements Runnable {
     }
 
     /** The task this worker is running or about to run, or null. */
-    PoolTask<?> current() {
+    @Nullable PoolTask<?> current() {
         return current;
     }
 }

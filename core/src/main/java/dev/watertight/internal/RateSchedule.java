@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One rate of a rate limiter and the permits granted under it: the generic cell rate algorithm
@@ -132,7 +133,7 @@ final class RateSchedule extends ArrivalTimePadding.After {
     final long capacity;
 
     /** Set, once for good, just before this schedule is sealed; null while it is current. */
-    private volatile RateSchedule successor;
+    private volatile @Nullable RateSchedule successor;
 
     private RateSchedule(int permitsPerPeriod, Duration period, int burst) {
         check(permitsPerPeriod, period, burst);
@@ -288,7 +289,7 @@ final class RateSchedule extends ArrivalTimePadding.After {
     }
 
     /** The schedule that replaced this one; non-null once this one is sealed. */
-    RateSchedule successor() {
+    @Nullable RateSchedule successor() {
         return successor;
     }
 

@@ -5,6 +5,7 @@ import dev.watertight.Criticality;
 import dev.watertight.HeapPressure;
 import dev.watertight.ResourceMeter;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The resource guards of a compartment: shedding under heap pressure and the CPU budget's
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
  * @param cpuBudget the compartment's CPU budget, or null
  * @param meter the compartment's resource meter, or null
  */
-public record ResourceGuards(HeapPressure heapPressure, Criticality criticality, CpuBudget cpuBudget, ResourceMeter meter) {
+public record ResourceGuards(@Nullable HeapPressure heapPressure, Criticality criticality, @Nullable CpuBudget cpuBudget,
+        @Nullable ResourceMeter meter) {
 
     /** No resource guard at all. */
     public static final ResourceGuards NONE = new ResourceGuards(null, Criticality.DEFAULT, null, null);
@@ -66,7 +68,7 @@ public record ResourceGuards(HeapPressure heapPressure, Criticality criticality,
     }
 
     /** The admission layers for the compartment's description, outermost first, or null. */
-    String admission() {
+    @Nullable String admission() {
         String shed = heapPressure == null ? null : "shed under heap pressure (" + criticality + ")";
         String budget = cpuBudget == null ? null : "cpu budget " + cpuBudget.cores() + " cores";
         if (shed != null && budget != null) {
@@ -76,7 +78,7 @@ public record ResourceGuards(HeapPressure heapPressure, Criticality criticality,
     }
 
     /** The measuring layer for the compartment's description, innermost, or null. */
-    String accounting() {
+    @Nullable String accounting() {
         return meter == null ? null : "resource meter";
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The future returned by {@code Retry.callAsync}, and the state of that one call: it starts
@@ -52,10 +53,11 @@ final class RetryingFuture<T> extends CompletableFuture<T> {
     /** The wait before the last retry, for decorrelated jitter; see "One attempt at a time". */
     private long previousDelayNanos;
     /** The stage of the latest attempt. */
-    private volatile CompletionStage<T> inFlight;
+    private volatile @Nullable CompletionStage<T> inFlight;
     /** The scheduled start of the next attempt, if one is waiting. */
-    private volatile Future<?> scheduled;
+    private volatile @Nullable Future<?> scheduled;
     /** Starts asked for and not yet run: the trampoline. */
+    @SuppressWarnings("UnusedVariable") // read and written through PENDING_STARTS only
     private volatile int pendingStarts;
 
     RetryingFuture(BackoffRetry retry, Supplier<? extends CompletionStage<T>> task) {
@@ -102,7 +104,7 @@ final class RetryingFuture<T> extends CompletableFuture<T> {
         stage.whenComplete((value, failure) -> onOutcome(attempt, value, failure));
     }
 
-    private void onOutcome(int attempt, T value, Throwable failure) {
+    private void onOutcome(int attempt, @Nullable T value, @Nullable Throwable failure) {
         if (isDone()) {
             return; // stopped from outside; counted there
         }
@@ -147,7 +149,7 @@ final class RetryingFuture<T> extends CompletableFuture<T> {
         try {
             timer = retry.timeSource().schedule(this::whenDue, delayNanos);
         } catch (RuntimeException timeSourceFailure) {
-            end(attempt, BackoffRetry.withSuppressed(cause, timeSourceFailure), value, false);
+            end(attempt, cause == null ? null : BackoffRetry.withSuppressed(cause, timeSourceFailure), value, false);
             return;
         }
         scheduled = timer;
@@ -170,7 +172,7 @@ final class RetryingFuture<T> extends CompletableFuture<T> {
     }
 
     /** Ends the call without a retry: with the failure, or with the rejected result if none. */
-    private void end(int attempt, Throwable failure, T value, boolean denied) {
+    private void end(int attempt, @Nullable Throwable failure, @Nullable T value, boolean denied) {
         if (failure == null) {
             if (super.complete(value)) {
                 countEnd(attempt, denied);

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Bulkhead} over {@link PermitSync}.
@@ -41,7 +42,7 @@ public final class SemaphoreBulkhead implements Bulkhead {
     private volatile BulkheadConfig config;
     private final String name;
     private final BulkheadPermits permits;
-    private final SharedCapacity.Share share;
+    private final SharedCapacity.@Nullable Share share;
     private volatile long maxWaitNanos;
     private final ReentrantLock reconfigureLock = new ReentrantLock();
     private final boolean writableStackTrace;
@@ -49,7 +50,7 @@ public final class SemaphoreBulkhead implements Bulkhead {
     private final LongAdder failed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     /** Attached timings, or null: read once per call, replaced under reconfigureLock. */
-    private volatile TimingsFanOut timings;
+    private volatile @Nullable TimingsFanOut timings;
 
     /**
      * Creates the bulkhead with every permit free.
@@ -296,7 +297,7 @@ public final class SemaphoreBulkhead implements Bulkhead {
         }
     }
 
-    private static String describe(SharedCapacity.Share share) {
+    private static String describe(SharedCapacity.@Nullable Share share) {
         return share == null ? "none" : "share '" + share.name() + "'";
     }
 

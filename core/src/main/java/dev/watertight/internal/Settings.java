@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks of configuration values. Every failure is an {@link IllegalArgumentException} whose
@@ -181,7 +182,7 @@ public final class Settings {
      * @param <T> the guard's type
      * @return the value
      */
-    public static <T> T once(String setting, T current, T value) {
+    public static <T> T once(String setting, @Nullable T current, T value) {
         if (value == null) {
             throw new IllegalArgumentException(setting + " must not be null");
         }
@@ -198,7 +199,7 @@ public final class Settings {
      * @param other the setting it excludes
      * @param otherValue the other's value, or null if unset
      */
-    public static void absent(String setting, String other, Object otherValue) {
+    public static void absent(String setting, String other, @Nullable Object otherValue) {
         if (otherValue != null) {
             throw new IllegalArgumentException(setting + " cannot be combined with " + other
                     + " (already set to " + otherValue + "); choose one");

@@ -39,9 +39,14 @@ public final class SystemTimeSource implements TimeSource {
     private static final class CoarseClock {
         static volatile long now = System.nanoTime();
 
-        static {
-            Timer.EXECUTOR.scheduleAtFixedRate(
+        // The tick cannot fail and runs for the JVM's lifetime: there is no future to look at.
+        private static void startTicking() {
+            var unused = Timer.EXECUTOR.scheduleAtFixedRate(
                     () -> now = System.nanoTime(), COARSE_TICK_MILLIS, COARSE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        static {
+            startTicking();
         }
     }
 

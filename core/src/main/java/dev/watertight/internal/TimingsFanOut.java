@@ -2,6 +2,7 @@ package dev.watertight.internal;
 
 import dev.watertight.CallTimings;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a guard holds while timings are attached: every attached {@link CallTimings}, each told in
@@ -29,7 +30,7 @@ final class TimingsFanOut implements CallTimings {
      * @param failures where failures of the timings are counted
      * @return the new fan-out
      */
-    static TimingsFanOut plus(TimingsFanOut current, CallTimings added, Listeners failures) {
+    static TimingsFanOut plus(@Nullable TimingsFanOut current, CallTimings added, Listeners failures) {
         if (current == null) {
             return new TimingsFanOut(new CallTimings[] {added}, failures);
         }
@@ -45,7 +46,7 @@ final class TimingsFanOut implements CallTimings {
      * @param removed the timings to detach, compared by identity
      * @return the new fan-out, or null if nothing is left
      */
-    static TimingsFanOut minus(TimingsFanOut current, CallTimings removed) {
+    static @Nullable TimingsFanOut minus(@Nullable TimingsFanOut current, CallTimings removed) {
         if (current == null) {
             return null;
         }

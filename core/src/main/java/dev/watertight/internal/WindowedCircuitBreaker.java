@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link CircuitBreaker} whose state is one {@link BreakerPhase} object, replaced by CAS.
@@ -92,7 +93,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     private final ReentrantLock reconfigureLock = new ReentrantLock();
     private final Predicate<? super Throwable> recordFailures;
     private final Predicate<? super Throwable> ignoreFailures;
-    private final Predicate<Object> failureResult;
+    private final @Nullable Predicate<Object> failureResult;
     private final LongAdder notPermitted = new LongAdder();
     private volatile BreakerPhase phase;
 
@@ -118,8 +119,9 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
     }
 
     private OutcomeWindow newWindow(CircuitBreakerConfig config) {
-        return config.timeBasedWindow()
-                ? new TimeWindow(time, config.slidingWindowDuration().toNanos(), CircuitBreakerConfig.TIME_WINDOW_BUCKETS)
+        java.time.Duration span = config.slidingWindowDuration(); // set exactly when the window is time-based
+        return span != null
+                ? new TimeWindow(time, span.toNanos(), CircuitBreakerConfig.TIME_WINDOW_BUCKETS)
                 : new CountWindow(config.slidingWindowSize());
     }
 
@@ -318,7 +320,7 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
      * @param result what it returned
      */
     void recordResult(BreakerPhase admitted, long start, Object result) {
-        int outcome = failureResult != null && isFailureResult(result) ? OutcomeWindow.FAILURE : OutcomeWindow.SUCCESS;
+        int outcome = isFailureResult(result) ? OutcomeWindow.FAILURE : OutcomeWindow.SUCCESS;
         record(admitted, withSlowness(outcome, start));
     }
 
@@ -364,9 +366,13 @@ public final class WindowedCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    private boolean isFailureResult(Object result) {
+    private boolean isFailureResult(@Nullable Object result) {
+        Predicate<Object> check = failureResult;
+        if (check == null) {
+            return false;
+        }
         try {
-            return failureResult.test(result);
+            return check.test(result);
         } catch (RuntimeException | Error brokenPredicate) {
             return true;
         }

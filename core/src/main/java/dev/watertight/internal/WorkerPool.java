@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ThreadPoolBulkhead}: an {@link AdmissionGate} that bounds the tasks inside, a queue
@@ -94,9 +95,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class WorkerPool implements ThreadPoolBulkhead {
     /** Queue entry that tells one worker to exit. */
-    static final PoolTask<Void> STOP = new PoolTask<>(null, () -> null);
+    static final PoolTask<Void> STOP = PoolTask.signal();
     /** Queue entry that wakes one idle worker to retire if more workers live than the limit. */
-    static final PoolTask<Void> RETIRE = new PoolTask<>(null, () -> null);
+    static final PoolTask<Void> RETIRE = PoolTask.signal();
 
     private static final PoolWorker[] NO_WORKERS = new PoolWorker[0];
 
@@ -110,7 +111,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private final Thread.Builder threadBuilder;
     private final TimeSource timeSource;
     /** Attached timings, or null: read once per submission, replaced under workerLock. */
-    private volatile TimingsFanOut timings;
+    private volatile @Nullable TimingsFanOut timings;
 
     private final ReentrantLock workerLock = new ReentrantLock();
     /** The live workers; copied on write under workerLock (workers start and retire rarely). */
@@ -141,7 +142,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     private final CompletableFuture<Void> allFuturesComplete = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean forced;
-    private volatile Thread closingThread;
+    private volatile @Nullable Thread closingThread;
 
     /** The pool whose stopped task's future this thread is completing, if any. */
     private static final ThreadLocal<WorkerPool> COMPLETING = new ThreadLocal<>();
@@ -366,6 +367,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
      *
      * @return true with a slot taken; false, with none, if the pool is being closed by force
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // slotWaiters is written only under slotLock
     boolean awaitRunSlot() {
         if (gate.tryStart()) {
             return true;
@@ -424,7 +426,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
     }
 
     /** Starts the timeout in force now, if any, for a task that starts now. */
-    Future<?> scheduleTimeout(PoolTask<?> task) {
+    @Nullable Future<?> scheduleTimeout(PoolTask<?> task) {
         ThreadPoolBulkheadConfig current = config;
         Duration timeout = current.timeout();
         return timeout == null ? null : current.timeSource().schedule(() -> task.timeOut(timeout), timeout.toNanos());
@@ -488,7 +490,7 @@ public final class WorkerPool implements ThreadPoolBulkhead {
      * calls {@link #close()} from here must not wait for pending futures, since the one being
      * completed on this very thread is among them and would never be counted down.
      */
-    private void completeWithoutWaitingForClose(PoolTask<?> task, Throwable reason) {
+    private void completeWithoutWaitingForClose(PoolTask<?> task, @Nullable Throwable reason) {
         WorkerPool outer = COMPLETING.get();
         COMPLETING.set(this);
         try {

@@ -66,6 +66,6 @@ public final class Main {
         out.println("Watertight demo: the seed's e-commerce shop, with compartments or with one shared pool.");
         out.println("usage: COMMAND [options]   (COMMAND --help shows its options)");
         out.println("commands:");
-        commands.values().forEach(command -> out.printf("  %-10s %s%n", command.name(), command.summary()));
+        commands.values().forEach(command -> out.printf(java.util.Locale.ROOT, "  %-10s %s%n", command.name(), command.summary()));
     }
 }

@@ -80,9 +80,27 @@ final class StormCommand implements Command {
         }
     }
 
+    /**
+     * Whether the output is a terminal. Java 22 and later give a console even when the output is
+     * redirected and tell a terminal by {@code Console.isTerminal()}, which Java 21 (the release
+     * this is compiled for) lacks; Java 21 gives a console only for a terminal.
+     */
+    @SuppressWarnings("SystemConsoleNull") // both behaviours are handled here
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException java21) {
+            return true;
+        }
+    }
+
     /** A progress line rewritten in place on a terminal, printed every 5 s otherwise. */
     static java.util.function.Consumer<String> progress(PrintStream out) {
-        boolean terminal = System.console() != null;
+        boolean terminal = isTerminal();
         int[] seconds = {0};
         return line -> {
             seconds[0]++;

@@ -61,7 +61,7 @@ public final class DatabaseServiceExample {
             System.out.println("  analytics counts " + service.generateAnalytics() + " users in its own database"
                     + (embedded ? " (the seed's analytics.db, which nothing here fills)" : ""));
             for (ConnectionCompartmentStats stats : service.stats()) {
-                System.out.printf("  %-9s limit %2d, reserved %d, in use %d, acquired %d, timeouts %d, connection errors %d%n",
+                System.out.printf(java.util.Locale.ROOT, "  %-9s limit %2d, reserved %d, in use %d, acquired %d, timeouts %d, connection errors %d%n",
                         stats.name(), stats.limit(), stats.reserved(), stats.inUse(), stats.acquired(),
                         stats.acquireTimeouts(), stats.connectionErrors());
             }

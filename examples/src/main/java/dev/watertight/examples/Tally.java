@@ -20,6 +20,7 @@ final class Tally {
     private int completedAtLastLine;
     private int rejectedAtLastLine;
     private int timedOutAtLastLine;
+    private int failedAtLastLine;
 
     Tally(String name) {
         this.name = name;
@@ -76,11 +77,13 @@ final class Tally {
     String sinceLastLine() {
         lock.lock();
         try {
-            String line = String.format(Locale.ROOT, "%s: %4d ok %4d rejected %3d timed out", name,
-                    completed - completedAtLastLine, rejected - rejectedAtLastLine, timedOut - timedOutAtLastLine);
+            String line = String.format(Locale.ROOT, "%s: %4d ok %4d rejected %3d timed out %3d failed", name,
+                    completed - completedAtLastLine, rejected - rejectedAtLastLine, timedOut - timedOutAtLastLine,
+                    failed - failedAtLastLine);
             completedAtLastLine = completed;
             rejectedAtLastLine = rejected;
             timedOutAtLastLine = timedOut;
+            failedAtLastLine = failed;
             return line;
         } finally {
             lock.unlock();
@@ -106,8 +109,8 @@ final class Tally {
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "  %-18s %9s %9s %9s %9s %9s", "", "answered", "timed out",
-                "refused", "p50 wait", "p99 wait");
+        return String.format(Locale.ROOT, "  %-18s %9s %9s %9s %9s %9s %9s", "", "answered", "timed out",
+                "refused", "failed", "p50 wait", "p99 wait");
     }
 
     String row(String label) {
@@ -115,8 +118,8 @@ final class Tally {
         try {
             long p50 = percentileMillis(0.50);
             long p99 = percentileMillis(0.99);
-            return String.format(Locale.ROOT, "  %-18s %9d %9d %9d %9s %9s", label, completed, timedOut, rejected,
-                    p50 == Long.MAX_VALUE ? "-" : p50 + " ms", p99 == Long.MAX_VALUE ? "-" : p99 + " ms");
+            return String.format(Locale.ROOT, "  %-18s %9d %9d %9d %9d %9s %9s", label, completed, timedOut, rejected,
+                    failed, p50 == Long.MAX_VALUE ? "-" : p50 + " ms", p99 == Long.MAX_VALUE ? "-" : p99 + " ms");
         } finally {
             lock.unlock();
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The distribution of how long callers waited for a compartment's quota, since it was built.
@@ -20,7 +21,7 @@ final class AcquireWaits {
     private final ReentrantLock snapshots = new ReentrantLock(); // a lock, not a monitor: the house rule
     private final LongAdder waitedNanos = new LongAdder();
     private final Histogram total = new Histogram(3);
-    private Histogram interval;
+    private @Nullable Histogram interval;
     private long zerosAdded;
 
     /**

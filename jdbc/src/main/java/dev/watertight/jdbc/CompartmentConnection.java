@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection a {@link ConnectionCompartment} hands out: the physical connection, plus the
@@ -62,7 +63,7 @@ final class CompartmentConnection implements Connection {
     private volatile int state; // OPEN; no initializer, which would cost a volatile store per borrow
     private volatile boolean broken;
     /** Set by leak detection only; read when the connection goes back. */
-    private volatile ScheduledFuture<?> leakCheck;
+    private volatile @Nullable ScheduledFuture<?> leakCheck;
 
     CompartmentConnection(ConnectionCompartment compartment, Connection physical) {
         this.compartment = compartment;
@@ -76,7 +77,7 @@ final class CompartmentConnection implements Connection {
         }
     }
 
-    ScheduledFuture<?> leakCheck() {
+    @Nullable ScheduledFuture<?> leakCheck() {
         return leakCheck;
     }
 

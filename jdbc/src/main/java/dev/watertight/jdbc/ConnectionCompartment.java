@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One compartment's connections: a {@link DataSource} whose {@code getConnection()} first takes a
@@ -46,7 +47,8 @@ public final class ConnectionCompartment implements DataSource {
     private volatile long acquireTimeoutNanos;
     private final long leakThresholdNanos;
     private final boolean reclaimLeaks;
-    private final ScheduledExecutorService leakTimer;
+    /** Null when no compartment of the set detects leaks. */
+    private final @Nullable ScheduledExecutorService leakTimer;
     private final Consumer<ConnectionLeak> leakListener;
 
     private final LongAdder acquired = new LongAdder();
@@ -61,7 +63,7 @@ public final class ConnectionCompartment implements DataSource {
 
     ConnectionCompartment(String name, String pool, boolean dedicated, DataSource dataSource, SharedCapacity.Share share,
             Duration acquireTimeout, Duration leakThreshold, boolean reclaimLeaks,
-            ScheduledExecutorService leakTimer, Consumer<ConnectionLeak> leakListener) {
+            @Nullable ScheduledExecutorService leakTimer, Consumer<ConnectionLeak> leakListener) {
         this.name = name;
         this.pool = pool;
         this.dedicated = dedicated;
@@ -74,32 +76,32 @@ public final class ConnectionCompartment implements DataSource {
         this.leakListener = leakListener;
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return name;
     }
 
-    /** The name of the pool its connections come from. */
+    /** {@return the name of the pool its connections come from} */
     public String pool() {
         return pool;
     }
 
-    /** The {@code DataSource} its physical connections come from. */
+    /** {@return the {@code DataSource} its physical connections come from} */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /** The most connections it may hold at once, now (a reconfiguration may change it). */
+    /** {@return the most connections it may hold at once, now (a reconfiguration may change it)} */
     public int limit() {
         return share.ceiling();
     }
 
-    /** The connections guaranteed to it. */
+    /** {@return the connections guaranteed to it} */
     public int reserved() {
         return share.reserved();
     }
 
-    /** How long a caller may wait for the compartment's quota now. */
+    /** {@return how long a caller may wait for the compartment's quota now} */
     public Duration acquireTimeout() {
         return Duration.ofNanos(acquireTimeoutNanos);
     }
@@ -186,7 +188,7 @@ public final class ConnectionCompartment implements DataSource {
     }
 
     /** Takes the physical connection for a granted unit; on any failure the unit goes back. */
-    private Connection connect(String user, String password, boolean asUser) throws SQLException {
+    private Connection connect(@Nullable String user, @Nullable String password, boolean asUser) throws SQLException {
         Connection physical;
         try {
             physical = asUser ? dataSource.getConnection(user, password) : dataSource.getConnection();
@@ -227,11 +229,15 @@ public final class ConnectionCompartment implements DataSource {
     }
 
     private void watch(CompartmentConnection connection) {
+        ScheduledExecutorService timer = leakTimer;
+        if (timer == null) {
+            return; // no leak detection (the caller checks the threshold; this keeps the two in step)
+        }
         String borrower = Thread.currentThread().getName();
         ConnectionLeak.BorrowSite site = new ConnectionLeak.BorrowSite(name, borrower);
         long borrowedAt = System.nanoTime();
         try {
-            connection.watchForLeak(leakTimer.schedule(
+            connection.watchForLeak(timer.schedule(
                     () -> reportLeak(connection, borrower, site, borrowedAt), leakThresholdNanos, TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException closed) {
             // the compartments were closed, which stops leak detection; the connection is fine

@@ -12,6 +12,10 @@ import java.time.Duration;
  * handle (HikariCP throws the same type when its own pool times out). Its cause is the project's
  * rejection, a {@link BulkheadFullException} naming the same compartment, for code that handles
  * Watertight's rejections.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class ConnectionCompartmentExhaustedException extends SQLTransientConnectionException {
     private static final long serialVersionUID = 1L;
@@ -52,27 +56,27 @@ public final class ConnectionCompartmentExhaustedException extends SQLTransientC
         return Duration.ofNanos(nanos).toMillis() + " ms";
     }
 
-    /** The compartment that had no connection. */
+    /** {@return the compartment that had no connection} */
     public String compartment() {
         return compartment;
     }
 
-    /** The pool the compartment takes its connections from. */
+    /** {@return the pool the compartment takes its connections from} */
     public String pool() {
         return pool;
     }
 
-    /** The compartment's limit (its ceiling). */
+    /** {@return the compartment's limit (its ceiling)} */
     public int limit() {
         return limit;
     }
 
-    /** Connections the compartment held when the caller was refused. */
+    /** {@return connections the compartment held when the caller was refused} */
     public int inUse() {
         return inUse;
     }
 
-    /** How long the caller waited before it was refused. */
+    /** {@return how long the caller waited before it was refused} */
     public Duration waited() {
         return Duration.ofNanos(waitedNanos);
     }

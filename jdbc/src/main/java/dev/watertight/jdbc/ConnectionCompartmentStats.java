@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A snapshot of one connection compartment.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param pool the name of the pool its connections come from (its own name for a compartment with
  *     a dedicated {@code DataSource})
@@ -72,7 +74,7 @@ public record ConnectionCompartmentStats(
                 acquireWaitP50, acquireWaitP99, acquireWaitMax, 0, Duration.ZERO);
     }
 
-    /** The share of the limit in use now, from 0 to 1. */
+    /** {@return the share of the limit in use now, from 0 to 1} */
     public double utilization() {
         return (double) inUse / limit;
     }

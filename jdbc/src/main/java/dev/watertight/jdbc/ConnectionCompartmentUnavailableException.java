@@ -8,6 +8,10 @@ import java.sql.SQLTransientConnectionException;
  * is down or unreachable, or the pool's own timeout ran out. The driver's or pool's exception is
  * the cause, and its SQLState and vendor code are kept, so code that reads them (class 08 is a
  * connection exception) keeps working.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class ConnectionCompartmentUnavailableException extends SQLTransientConnectionException {
     private static final long serialVersionUID = 1L;
@@ -25,12 +29,12 @@ public final class ConnectionCompartmentUnavailableException extends SQLTransien
         this.pool = pool;
     }
 
-    /** The compartment whose caller got no connection. */
+    /** {@return the compartment whose caller got no connection} */
     public String compartment() {
         return compartment;
     }
 
-    /** The pool that failed to give one. */
+    /** {@return the pool that failed to give one} */
     public String pool() {
         return pool;
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection compartments of a service: named {@link ConnectionCompartment}s, each a
@@ -64,17 +65,17 @@ import javax.sql.DataSource;
 public final class ConnectionCompartments implements AutoCloseable, ConfigFollower {
     private final Map<String, ConnectionCompartment> compartments;
     private final Map<String, SharedCapacity> pools;
-    private final ScheduledExecutorService leakTimer;
+    private final @Nullable ScheduledExecutorService leakTimer;
     private final ReentrantLock changes = new ReentrantLock(); // a lock, not a monitor: the house rule
 
     private ConnectionCompartments(Map<String, ConnectionCompartment> compartments, Map<String, SharedCapacity> pools,
-            ScheduledExecutorService leakTimer) {
+            @Nullable ScheduledExecutorService leakTimer) {
         this.compartments = compartments;
         this.pools = pools;
         this.leakTimer = leakTimer;
     }
 
-    /** Starts describing a service's connection compartments. */
+    /** {@return a builder of a service's connection compartments} */
     public static Builder builder() {
         return new Builder();
     }
@@ -95,12 +96,12 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
         return compartment;
     }
 
-    /** Every compartment, in the order described. */
+    /** {@return every compartment, in the order described} */
     public List<ConnectionCompartment> compartments() {
         return List.copyOf(compartments.values());
     }
 
-    /** A snapshot of every compartment, in the order described. */
+    /** {@return a snapshot of every compartment, in the order described} */
     public List<ConnectionCompartmentStats> stats() {
         return compartments.values().stream().map(ConnectionCompartment::stats).toList();
     }
@@ -186,7 +187,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
                     + "compartment changes only at a restart (" + running.reserved() + " -> " + now.reserved()
                     + "); its ceiling and acquireTimeout may change"));
         }
-        int capacity = pools.get(running.pool()).capacity();
+        int capacity = Objects.requireNonNull(pools.get(running.pool()), running.pool()).capacity();
         if (now.ceiling() < Math.max(1, running.reserved()) || now.ceiling() > capacity) {
             problems.add(problem(path + ".ceiling", String.valueOf(now.ceiling()), "ceiling must be between "
                     + Math.max(1, running.reserved()) + " (the reservation, at least 1) and " + capacity
@@ -199,7 +200,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
         return compartment != null && compartment.dedicated();
     }
 
-    private static ConfigProblem problem(String path, String value, String message) {
+    private static ConfigProblem problem(String path, @Nullable String value, String message) {
         return new ConfigProblem("reload", path, value, message);
     }
 
@@ -229,7 +230,8 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
                 if (running.dedicated()) {
                     return; // check() let it pass only because the file does not name it
                 }
-                ConnectionCompartmentConfig now = next.connectionCompartments().get(name);
+                // check() made sure the file names every shared compartment that runs.
+                ConnectionCompartmentConfig now = Objects.requireNonNull(next.connectionCompartments().get(name), name);
                 List<String> differences = new ArrayList<>();
                 if (now.ceiling() != running.limit()) {
                     differences.add("ceiling " + running.share().resizeCeiling(now.ceiling()) + " -> " + now.ceiling());
@@ -264,18 +266,17 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
     /**
      * The settings of one compartment. Defaults come from the {@link Builder}: acquire timeout
      * 5 s, no leak detection, no reservation; the ceiling must be given.
+     *
+     * <p>Not thread-safe: a builder's part, used by the thread that builds.
      */
     public static final class Settings {
-        private final String name;
-        private Integer ceiling;
+        private @Nullable Integer ceiling;
         private int reserved;
-        private Duration acquireTimeout;
-        private Duration leakThreshold;
-        private Boolean reclaimLeaks;
+        private @Nullable Duration acquireTimeout;
+        private @Nullable Duration leakThreshold;
+        private @Nullable Boolean reclaimLeaks;
 
-        private Settings(String name) {
-            this.name = name;
-        }
+        private Settings() {}
 
         /**
          * The most connections the compartment may hold at once.
@@ -449,7 +450,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
             if (specs.stream().anyMatch(spec -> spec.name().equals(name)) || (dedicated && pools.containsKey(name))) {
                 throw new IllegalArgumentException("compartment name '" + name + "' is already used");
             }
-            Settings settings = new Settings(name);
+            Settings settings = new Settings();
             Objects.requireNonNull(configure, "the settings of compartment '" + name + "' must not be null").accept(settings);
             specs.add(new Spec(name, pool, dedicated, settings));
             return this;
@@ -575,7 +576,7 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
                 Spec spec = specs.get(i);
                 String poolName = spec.dedicated() ? spec.name() : spec.pool().name();
                 compartments.put(spec.name(), new ConnectionCompartment(spec.name(), poolName, spec.dedicated(), spec.pool().dataSource(),
-                        capacities.get(poolName).share(spec.name()), timings.get(i)[0], timings.get(i)[1], reclaims.get(i),
+                        Objects.requireNonNull(capacities.get(poolName), poolName).share(spec.name()), timings.get(i)[0], timings.get(i)[1], reclaims.get(i),
                         leakTimer, leakListener));
             }
             return new ConnectionCompartments(compartments, capacities, leakTimer);
@@ -583,7 +584,8 @@ public final class ConnectionCompartments implements AutoCloseable, ConfigFollow
 
         /** One physical pool described twice would let the quotas add up to more than it holds. */
         private void checkEachDataSourceOnce() {
-            Map<DataSource, String> owners = new java.util.IdentityHashMap<>();
+            // By identity: two DataSource objects that are equal() may still be two pools.
+            java.util.IdentityHashMap<DataSource, String> owners = new java.util.IdentityHashMap<>();
             for (Pool pool : pools.values()) {
                 owners.put(pool.dataSource(), "pool '" + pool.name() + "'");
             }

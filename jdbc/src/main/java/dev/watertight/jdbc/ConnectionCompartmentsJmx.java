@@ -135,7 +135,11 @@ public final class ConnectionCompartmentsJmx {
         return duration.toNanos() / 1e6;
     }
 
-    /** The MXBeans of a set of connection compartments; closing it unregisters them all (once). */
+    /**
+     * The MXBeans of a set of connection compartments; closing it unregisters them all (once).
+     *
+     * <p>Thread-safe: closing from several threads at once unregisters each MXBean once.
+     */
     public static final class Registration implements AutoCloseable {
         private final List<WatertightJmx.Registration> registrations;
 
@@ -143,7 +147,7 @@ public final class ConnectionCompartmentsJmx {
             this.registrations = List.copyOf(registrations);
         }
 
-        /** The MXBeans' names, in the order the compartments were described. */
+        /** {@return the MXBeans' names, in the order the compartments were described} */
         public List<ObjectName> names() {
             return registrations.stream().map(WatertightJmx.Registration::name).toList();
         }

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A connection held longer than its compartment's leak threshold, reported once per borrow.
  *
+ * <p>Immutable and thread-safe (the borrow site is a throwable that is never thrown).
+ *
  * @param compartment the compartment the connection was borrowed from
  * @param thread the name of the thread that borrowed it
  * @param heldFor how long it had been held when reported

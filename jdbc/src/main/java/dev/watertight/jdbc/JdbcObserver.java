@@ -8,6 +8,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps what a compartment's connection makes (statements, their result sets, the database
@@ -26,9 +27,11 @@ import java.sql.Statement;
 final class JdbcObserver implements InvocationHandler {
     private final Object physical;
     private final CompartmentConnection connection;
-    private final Object parent;
+    private static final @Nullable Object[] NO_ARGUMENTS = {};
 
-    private JdbcObserver(Object physical, CompartmentConnection connection, Object parent) {
+    private final @Nullable Object parent;
+
+    private JdbcObserver(Object physical, CompartmentConnection connection, @Nullable Object parent) {
         this.physical = physical;
         this.connection = connection;
         this.parent = parent;
@@ -38,23 +41,21 @@ final class JdbcObserver implements InvocationHandler {
      * Wraps an object a connection, statement or metadata made.
      *
      * @param type the interface the method promised
-     * @param physical the driver's (or pool's) object; null is returned as is
+     * @param physical the driver's (or pool's) object
      * @param connection the compartment's connection it belongs to
      * @param parent the wrapped object that made it, or null if the connection did
      * @return an object of the same interface that observes failures
      */
-    static <T> T wrap(Class<T> type, T physical, CompartmentConnection connection, Object parent) {
-        if (physical == null) {
-            return null;
-        }
+    static <T> T wrap(Class<T> type, T physical, CompartmentConnection connection, @Nullable Object parent) {
         return type.cast(Proxy.newProxyInstance(
                 JdbcObserver.class.getClassLoader(), new Class<?>[] {type}, new JdbcObserver(physical, connection, parent)));
     }
 
     @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
         String name = method.getName();
         int arity = method.getParameterCount();
+        @Nullable Object[] given = args == null ? NO_ARGUMENTS : args; // the proxy passes null for no arguments
         if (arity == 0 && name.equals("getConnection")) {
             return connection;
         }
@@ -64,15 +65,15 @@ final class JdbcObserver implements InvocationHandler {
         }
         if (method.getDeclaringClass() == Object.class) {
             return switch (name) {
-                case "equals" -> proxy == args[0];
+                case "equals" -> proxy == given[0];
                 case "hashCode" -> System.identityHashCode(proxy);
                 default -> "observed " + physical;
             };
         }
-        if (arity == 1 && name.equals("unwrap") && ((Class<?>) args[0]).isInstance(proxy)) {
+        if (arity == 1 && name.equals("unwrap") && given[0] instanceof Class<?> wanted && wanted.isInstance(proxy)) {
             return proxy;
         }
-        if (arity == 1 && name.equals("isWrapperFor") && ((Class<?>) args[0]).isInstance(proxy)) {
+        if (arity == 1 && name.equals("isWrapperFor") && given[0] instanceof Class<?> wanted && wanted.isInstance(proxy)) {
             return true;
         }
         Object result;
@@ -90,7 +91,7 @@ final class JdbcObserver implements InvocationHandler {
 
     /** Result sets, statements and metadata handed out are wrapped in turn, with this as their parent. */
     @SuppressWarnings("unchecked")
-    private Object observed(Class<?> type, Object result, Object proxy) {
+    private @Nullable Object observed(Class<?> type, @Nullable Object result, Object proxy) {
         if (result == null) {
             return null;
         }

@@ -4,4 +4,7 @@
  * of its own, each behind a plain {@link javax.sql.DataSource}. Start at
  * {@link dev.watertight.jdbc.ConnectionCompartments}.
  */
+@NullMarked
 package dev.watertight.jdbc;
+
+import org.jspecify.annotations.NullMarked;

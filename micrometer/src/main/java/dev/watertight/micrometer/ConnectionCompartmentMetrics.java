@@ -33,6 +33,9 @@ import java.util.function.Supplier;
  * {@code .reserved}; the timer {@code watertight.connection.acquire.wait} (every grant, and every
  * refusal after a wait) with time gauges {@code .acquire.wait.percentile} (tag {@code phi}: 0.5,
  * 0.99) and {@code .acquire.wait.max}.
+ *
+ * <p>Thread-safe: it holds only the compartments, and each {@code bindTo} registers their meters in
+ * the registry it is given.
  */
 public final class ConnectionCompartmentMetrics implements MeterBinder {
     private final ConnectionCompartments compartments;

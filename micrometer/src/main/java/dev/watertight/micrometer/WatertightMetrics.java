@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes Watertight guards' stats to a Micrometer {@link MeterRegistry}, following Micrometer's
@@ -315,7 +316,7 @@ public final class WatertightMetrics implements MeterBinder {
     }
 
     static <S> void gauge(MeterRegistry registry, String meter, Tags tags, Supplier<S> stats,
-            ToDoubleFunction<S> value, String description, String unit) {
+            ToDoubleFunction<S> value, String description, @Nullable String unit) {
         Gauge.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
                 .tags(tags).description(description).baseUnit(unit).strongReference(true).register(registry);
     }

@@ -172,7 +172,8 @@ public final class ClusterBulkhead implements AutoCloseable {
             throw e;
         }
         long renewNanos = config.renewInterval().toNanos();
-        scheduler.scheduleAtFixedRate(this::renewHeld, renewNanos, renewNanos, TimeUnit.NANOSECONDS);
+        // renewHeld() catches what a renewal throws, so the schedule runs until close(): no future to watch.
+        var unused = scheduler.scheduleAtFixedRate(this::renewHeld, renewNanos, renewNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -187,12 +188,12 @@ public final class ClusterBulkhead implements AutoCloseable {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return name;
     }
 
-    /** The settings it was built with. */
+    /** {@return the settings it was built with} */
     public ClusterBulkheadConfig config() {
         return config;
     }
@@ -305,12 +306,12 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
     }
 
-    /** How many times a listener threw; such failures are caught and counted, never passed on. */
+    /** {@return how many times a listener threw; such failures are caught and counted, never passed on} */
     public long listenerFailures() {
         return listenerFailures.sum();
     }
 
-    /** A snapshot of this process's view of the compartment; cheap, no round trip. */
+    /** {@return a snapshot of this process's view of the compartment; cheap, no round trip} */
     public ClusterBulkheadStats stats() {
         RoundTrips.Snapshot trips = link.roundTrips();
         boolean available = link.available();
@@ -554,6 +555,7 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent set: its iteration allows removal
     private void releaseDoubtful() {
         for (String id : doubtful) {
             if (!held.containsKey(id)) {
@@ -611,6 +613,8 @@ public final class ClusterBulkhead implements AutoCloseable {
     /**
      * A permit held by one caller: a cluster-wide lease, or a permit of the local fallback.
      * Closing it gives the permit back, once; closing again does nothing, from any thread.
+     *
+     * <p>Thread-safe: it may be closed or checked from any thread.
      */
     public static final class Lease implements AutoCloseable {
         private final ClusterBulkhead owner;
@@ -631,17 +635,19 @@ public final class ClusterBulkhead implements AutoCloseable {
          * The fencing token of this grant: higher than that of every grant before it in the
          * compartment. Pass it to the guarded resource, which should refuse tokens lower than
          * the highest it has seen. Zero for a permit of the local fallback, which has none.
+         *
+         * @return the fencing token of this grant
          */
         public long fencingToken() {
             return token;
         }
 
-        /** Whether this permit came from the local fallback because Redis was unavailable. */
+        /** {@return whether this permit came from the local fallback because Redis was unavailable} */
         public boolean isLocal() {
             return localPermit != null;
         }
 
-        /** The lease id in Redis, or null for a permit of the local fallback. */
+        /** {@return the lease id in Redis, or null for a permit of the local fallback} */
         public String id() {
             return id;
         }
@@ -649,6 +655,8 @@ public final class ClusterBulkhead implements AutoCloseable {
         /**
          * Whether the permit is still held: false once closed, or once a renewal found the lease
          * expired on the server (the holder paused or Redis was away past the lease time).
+         *
+         * @return whether the permit is still held
          */
         public boolean isValid() {
             return !closed.get() && !lost;

@@ -86,7 +86,7 @@ public record ClusterBulkheadConfig(
         }
     }
 
-    /** The permits a process admits on its own under {@link FallbackPolicy#FALLBACK_LOCAL}. */
+    /** {@return the permits a process admits on its own under {@link FallbackPolicy#FALLBACK_LOCAL}} */
     public int localShare() {
         return Math.max(1, maxConcurrent / expectedInstances);
     }

@@ -6,6 +6,8 @@ import java.time.Instant;
 /**
  * A snapshot of a {@link ClusterBulkhead} as this process sees it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param maxConcurrent the cluster-wide limit
  * @param clusterInUse leases held in the whole cluster, as of the last reply from Redis this

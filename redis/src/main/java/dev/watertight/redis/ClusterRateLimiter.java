@@ -104,12 +104,12 @@ public final class ClusterRateLimiter implements AutoCloseable {
         return new Builder(name);
     }
 
-    /** The compartment's name. */
+    /** {@return the compartment's name} */
     public String name() {
         return config.name();
     }
 
-    /** The settings it was built with. */
+    /** {@return the settings it was built with} */
     public ClusterRateLimiterConfig config() {
         return config;
     }
@@ -160,12 +160,12 @@ public final class ClusterRateLimiter implements AutoCloseable {
         return task.call();
     }
 
-    /** How many times a listener threw; such failures are caught and counted. */
+    /** {@return how many times a listener threw; such failures are caught and counted} */
     public long listenerFailures() {
         return listenerFailures.sum();
     }
 
-    /** A snapshot of this process's view; cheap, no round trip. */
+    /** {@return a snapshot of this process's view; cheap, no round trip} */
     public ClusterRateLimiterStats stats() {
         RoundTrips.Snapshot trips = link.roundTrips();
         boolean available = link.available();

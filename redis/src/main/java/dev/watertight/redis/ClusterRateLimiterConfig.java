@@ -61,7 +61,7 @@ public record ClusterRateLimiterConfig(
         listeners = List.copyOf(Check.notNull("listeners", listeners));
     }
 
-    /** The permits per period a process allows on its own under {@link FallbackPolicy#FALLBACK_LOCAL}. */
+    /** {@return the permits per period a process allows on its own under {@link FallbackPolicy#FALLBACK_LOCAL}} */
     public int localShare() {
         return Math.max(1, permitsPerPeriod / expectedInstances);
     }

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A snapshot of a {@link ClusterRateLimiter} as this process sees it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the compartment's name
  * @param permitsPerPeriod the cluster-wide rate's permits per period
  * @param period the rate's period

@@ -10,6 +10,10 @@ import dev.watertight.CompartmentRejectedException;
  * <p>The message names the compartment, the Redis endpoint with its credentials masked, and the
  * reason, for example {@code ClusterBulkhead 'partner-api' fails closed: Redis at
  * redis://***@10.0.0.5:6379/0 is unavailable (connection refused); no permit was taken}.
+ *
+ * <p>Thread-safe once thrown: its fields are final and its message is built from them when it is read.
+ *
+ * @serial exclude
  */
 public final class ClusterUnavailableException extends CompartmentRejectedException {
     private static final long serialVersionUID = 1L;
@@ -35,12 +39,12 @@ public final class ClusterUnavailableException extends CompartmentRejectedExcept
         this.reason = reason;
     }
 
-    /** The Redis endpoint, with any user name and password masked. */
+    /** {@return the Redis endpoint, with any user name and password masked} */
     public String endpoint() {
         return endpoint;
     }
 
-    /** Why Redis is considered unavailable. */
+    /** {@return why Redis is considered unavailable} */
     public String reason() {
         return reason;
     }

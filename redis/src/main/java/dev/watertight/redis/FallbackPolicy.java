@@ -8,6 +8,8 @@ package dev.watertight.redis;
  * policy at most one {@code redisTimeout} after Redis stopped answering. A probe then asks Redis
  * every {@code probeInterval}; the first answer switches the compartment back. Both switches are
  * reported to the {@link ClusterListener} and shown in the stats.
+ *
+ * <p>Immutable and thread-safe, as every enum.
  */
 public enum FallbackPolicy {
     /**

@@ -67,22 +67,22 @@ public final class RedisEndpoint {
                 parsed.getDatabase());
     }
 
-    /** Whether the connection uses TLS ({@code rediss://}). */
+    /** {@return whether the connection uses TLS ({@code rediss://})} */
     public boolean tls() {
         return ssl;
     }
 
-    /** The host name or address. */
+    /** {@return the host name or address} */
     public String host() {
         return host;
     }
 
-    /** The port. */
+    /** {@return the port} */
     public int port() {
         return port;
     }
 
-    /** The database number. */
+    /** {@return the database number} */
     public int database() {
         return database;
     }

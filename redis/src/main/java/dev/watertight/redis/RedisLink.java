@@ -161,6 +161,7 @@ final class RedisLink implements AutoCloseable {
      * @throws RedisUnavailable if Redis is considered unavailable or the command failed to reach
      *     it or timed out
      */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // the output type decides T, as in Lettuce's eval
     <T> T eval(Script script, ScriptOutputType type, String[] keys, String... args) {
         return await(send(script, type, keys, args), script, type, keys, args);
     }
@@ -289,7 +290,7 @@ final class RedisLink implements AutoCloseable {
             return;
         }
         try {
-            scheduler.schedule(this::probe, probeInterval.toNanos(), TimeUnit.NANOSECONDS);
+            var unused = scheduler.schedule(this::probe, probeInterval.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             // The compartment is closing: there is nothing left to probe for.
         }
@@ -342,7 +343,7 @@ final class RedisLink implements AutoCloseable {
     public void close() {
         closed = true;
         // Shutting the client down closes both connections.
-        client.shutdownAsync(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = client.shutdownAsync(0, timeout.toMillis(), TimeUnit.MILLISECONDS); // not awaited
     }
 
     /** Errors after which Redis cannot serve us for now, as opposed to a bug in a script. */

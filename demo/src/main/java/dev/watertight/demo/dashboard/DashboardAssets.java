@@ -16,7 +16,8 @@ import java.util.Properties;
  * <p>Immutable and thread-safe.
  */
 final class DashboardAssets {
-    /** What one path serves. */
+    /** What one path serves; the body is read once at start and never changed. */
+    @SuppressWarnings("ArrayRecordComponent")
     record Asset(String contentType, byte[] body) {}
 
     private static final String UPLOT_METADATA = "META-INF/maven/org.webjars.npm/uplot/pom.properties";

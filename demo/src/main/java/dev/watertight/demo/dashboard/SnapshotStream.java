@@ -2,6 +2,7 @@ package dev.watertight.demo.dashboard;
 
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -68,7 +69,9 @@ final class SnapshotStream implements AutoCloseable {
                 return thread;
             });
             long millis = interval.toMillis();
-            started.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+            // tick() catches what a snapshot or a client throws, so the schedule never stops on
+            // its own; close() shuts the executor down. No future to watch.
+            var unused = started.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
             sender = started;
         } finally {
             lifecycle.unlock();
@@ -133,7 +136,7 @@ final class SnapshotStream implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (SseClient client : clients) {
+        for (SseClient client : List.copyOf(clients)) {
             clients.remove(client);
             client.close();
         }

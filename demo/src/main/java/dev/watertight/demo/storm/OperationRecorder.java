@@ -36,6 +36,7 @@ final class OperationRecorder {
     }
 
     /** Records a request that started in the given phase. */
+    @SuppressWarnings("EnumOrdinal") // the counters are an array indexed by outcome, on the hot path
     void record(int phase, Outcome outcome, long nanos) {
         outcomes[phase][outcome.ordinal()].increment();
         thisSecondOutcomes[outcome.ordinal()].increment();

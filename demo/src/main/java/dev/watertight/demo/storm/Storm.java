@@ -168,12 +168,12 @@ public final class Storm {
         int total = timeline.seconds();
         int width = 30;
         int done = (int) ((long) width * second / total);
-        StringBuilder line = new StringBuilder(String.format("%-12s [%s%s] %3d/%ds %-16s", mode, "#".repeat(done),
+        StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%-12s [%s%s] %3d/%ds %-16s", mode, "#".repeat(done),
                 ".".repeat(width - done), second, total, phase.name()));
         for (Operation operation : Operation.values()) {
             List<double[]> seconds = recorders.get(operation).seconds();
             double[] last = seconds.isEmpty() ? new double[4] : seconds.get(seconds.size() - 1);
-            line.append(String.format("  %s %.0f ok/%.0f 503/%.0f err", operation.label(), last[0], last[1], last[2]));
+            line.append(String.format(java.util.Locale.ROOT, "  %s %.0f ok/%.0f 503/%.0f err", operation.label(), last[0], last[1], last[2]));
         }
         return line.append("  in flight ").append(outstanding).toString();
     }

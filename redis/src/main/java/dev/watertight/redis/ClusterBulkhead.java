@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compartment whose limit holds across every process that shares it, through Redis.
@@ -130,7 +131,7 @@ public final class ClusterBulkhead implements AutoCloseable {
     private final WaitLine line = new WaitLine();
     /** Held while a waiter joins the line and sends its first attempt: see {@link #await()}. */
     private final ReentrantLock lineEntry = new ReentrantLock();
-    private final Bulkhead local;
+    private final @Nullable Bulkhead local;
     private final ConcurrentHashMap<String, Lease> held = new ConcurrentHashMap<>();
     private final Set<String> doubtful = ConcurrentHashMap.newKeySet();
     private final LongAdder acquired = new LongAdder();
@@ -142,7 +143,7 @@ public final class ClusterBulkhead implements AutoCloseable {
     private final LongAdder waiting = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private volatile long clusterInUse;
-    private volatile Instant unavailableSince;
+    private volatile @Nullable Instant unavailableSince;
     private volatile boolean closed;
 
     private ClusterBulkhead(ClusterBulkheadConfig config) {
@@ -461,7 +462,7 @@ public final class ClusterBulkhead implements AutoCloseable {
         return poll;
     }
 
-    private Lease grant(String id, long token, Bulkhead.Permit localPermit) {
+    private Lease grant(@Nullable String id, long token, Bulkhead.@Nullable Permit localPermit) {
         Lease lease = new Lease(this, id, token, localPermit);
         if (id != null) {
             held.put(id, lease);
@@ -500,16 +501,17 @@ public final class ClusterBulkhead implements AutoCloseable {
 
     private void release(Lease lease) {
         holders.decrement();
-        if (lease.localPermit != null) {
-            lease.localPermit.close();
+        Bulkhead.Permit localPermit = lease.localPermit;
+        if (localPermit != null) {
+            localPermit.close();
             return;
         }
-        if (held.remove(lease.id) == null) {
+        String id = java.util.Objects.requireNonNull(lease.id, "a cluster-wide lease has an id");
+        if (held.remove(id) == null) {
             return; // lost: it expired on the server, and someone else may hold the permit now
         }
         // Not waiting for the reply: later commands of this process run after it (one connection).
-        link.evalAsync(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, failure -> doubt(lease.id), releaseKeys,
-                lease.id);
+        link.evalAsync(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, failure -> doubt(id), releaseKeys, id);
     }
 
     /** Leaves the cluster-wide line (and releases a lease a lost reply may have granted). */
@@ -618,13 +620,13 @@ public final class ClusterBulkhead implements AutoCloseable {
      */
     public static final class Lease implements AutoCloseable {
         private final ClusterBulkhead owner;
-        private final String id;
+        private final @Nullable String id;
         private final long token;
-        private final Bulkhead.Permit localPermit;
+        private final Bulkhead.@Nullable Permit localPermit;
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile boolean lost;
 
-        private Lease(ClusterBulkhead owner, String id, long token, Bulkhead.Permit localPermit) {
+        private Lease(ClusterBulkhead owner, @Nullable String id, long token, Bulkhead.@Nullable Permit localPermit) {
             this.owner = owner;
             this.id = id;
             this.token = token;
@@ -648,7 +650,7 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
 
         /** {@return the lease id in Redis, or null for a permit of the local fallback} */
-        public String id() {
+        public @Nullable String id() {
             return id;
         }
 

@@ -2,6 +2,7 @@ package dev.watertight.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of a {@link ClusterBulkhead} as this process sees it.
@@ -44,7 +45,7 @@ public record ClusterBulkheadStats(
         boolean redisAvailable,
         boolean fallbackActive,
         int fallbackInUse,
-        Instant unavailableSince,
+        @Nullable Instant unavailableSince,
         long redisOutages,
         long roundTrips,
         Duration roundTripP50,

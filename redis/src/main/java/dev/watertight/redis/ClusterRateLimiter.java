@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rate limit that holds across every process that shares it, through Redis.
@@ -48,7 +49,7 @@ public final class ClusterRateLimiter implements AutoCloseable {
     private final String capacityMicros;
     private final ScheduledExecutorService scheduler;
     private final RedisLink link;
-    private final RateLimiter local;
+    private final @Nullable RateLimiter local;
     private final LongAdder permitted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();

@@ -3,6 +3,7 @@ package dev.watertight.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings every Redis-backed compartment has — where Redis is, its keys, how long to wait
@@ -13,7 +14,7 @@ import java.util.List;
  */
 public abstract class RedisCompartmentBuilder<B extends RedisCompartmentBuilder<B>> {
     final String name;
-    RedisEndpoint redis;
+    @Nullable RedisEndpoint redis;
     String keyPrefix = "watertight:";
     Duration redisTimeout = Duration.ofSeconds(1);
     Duration probeInterval = Duration.ofSeconds(1);

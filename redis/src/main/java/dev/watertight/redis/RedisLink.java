@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One compartment's connection to Redis, and whether Redis is considered available.
@@ -75,21 +76,21 @@ final class RedisLink implements AutoCloseable {
     private final Duration timeout;
     private final Duration probeInterval;
     private final ScheduledExecutorService scheduler;
-    private final String channel;
+    private final @Nullable String channel;
     private final Events events;
     private final RedisClient client;
     private final long timeoutNanos;
     private final long replySpinNanos;
     private final RoundTrips roundTrips = new RoundTrips();
-    private final AtomicReference<String> unavailable = new AtomicReference<>();
+    private final AtomicReference<@Nullable String> unavailable = new AtomicReference<>();
     private final AtomicLong switches = new AtomicLong();
     private final ReentrantLock connectLock = new ReentrantLock();
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
+    private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean closed;
 
     RedisLink(String compartment, RedisEndpoint endpoint, Duration timeout, Duration probeInterval,
-            Duration replySpin, ScheduledExecutorService scheduler, String channel, Events events) {
+            Duration replySpin, ScheduledExecutorService scheduler, @Nullable String channel, Events events) {
         this.compartment = compartment;
         this.endpoint = endpoint;
         this.timeout = timeout;
@@ -134,9 +135,13 @@ final class RedisLink implements AutoCloseable {
         return unavailable.get() == null;
     }
 
-    /** Why Redis is considered unavailable, or null. */
+    /**
+     * Why Redis is considered unavailable. Read after {@link #available()} said no, it may find
+     * Redis back already: the reason is then that it was away a moment ago.
+     */
     String unavailableReason() {
-        return unavailable.get();
+        String reason = unavailable.get();
+        return reason == null ? "unavailable a moment ago, available again" : reason;
     }
 
     /** How many times Redis became unavailable. */
@@ -301,8 +306,7 @@ final class RedisLink implements AutoCloseable {
             return;
         }
         try {
-            connect();
-            connection.sync().ping();
+            connect().sync().ping();
         } catch (RuntimeException e) {
             unavailable.set(describe(e));
             scheduleProbe();
@@ -313,13 +317,15 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    private void connect() {
+    private StatefulRedisConnection<String, String> connect() {
         connectLock.lock();
         try {
-            if (connection == null) {
+            StatefulRedisConnection<String, String> commands = connection;
+            if (commands == null) {
                 RedisURI uri = endpoint.lettuceUri();
                 uri.setTimeout(timeout);
-                connection = client.connect(uri);
+                commands = client.connect(uri);
+                connection = commands;
             }
             if (channel != null && pubSub == null) {
                 RedisURI uri = endpoint.lettuceUri();
@@ -334,6 +340,7 @@ final class RedisLink implements AutoCloseable {
                 subscriber.sync().subscribe(channel);
                 pubSub = subscriber;
             }
+            return commands;
         } finally {
             connectLock.unlock();
         }

@@ -14,6 +14,12 @@ final class RedisUnavailable extends RuntimeException {
         super(reason, null, false, false);
     }
 
+    /** The reason it was given: never null, unlike {@link #getMessage()} in general. */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
+    }
+
     /** Whether the caller was interrupted (its interrupt status is set); Redis may be fine. */
     boolean interrupted() {
         return INTERRUPTED.equals(getMessage());

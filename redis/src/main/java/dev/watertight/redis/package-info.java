@@ -8,4 +8,7 @@
  * expired or a request fits the rate. Both state what happens when Redis cannot be reached
  * ({@link dev.watertight.redis.FallbackPolicy}). The Redis client is Lettuce.
  */
+@NullMarked
 package dev.watertight.redis;
+
+import org.jspecify.annotations.NullMarked;

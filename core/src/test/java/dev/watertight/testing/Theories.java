@@ -1,5 +1,6 @@
 package dev.watertight.testing;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -52,7 +53,7 @@ public final class Theories {
     /** One of the given values, each equally likely. */
     @SafeVarargs
     public static <T> Gen<T> pick(T... values) {
-        return Generate.pick(List.of(values));
+        return Generate.pick(Arrays.stream(values).toList());
     }
 
     /**

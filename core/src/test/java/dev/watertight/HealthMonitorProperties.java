@@ -1,5 +1,9 @@
 package dev.watertight;
 
+import static dev.watertight.testing.Theories.check;
+import static dev.watertight.testing.Theories.doubles;
+import static dev.watertight.testing.Theories.ints;
+import static dev.watertight.testing.Theories.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watertight.testing.FakeCompartment;
@@ -11,20 +15,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Over any sequence of signals and any thresholds, the monitor keeps its promises: it is never
  * better than its signals say, every improvement comes at least {@code recoverAfter} after the
  * change before it, {@code since} is the time of the last change, and listeners hear each change
- * exactly once.
+ * exactly once. See {@link dev.watertight.testing.Theories} for how a failure is replayed.
  */
 class HealthMonitorProperties {
     private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
@@ -33,31 +33,39 @@ class HealthMonitorProperties {
     record Step(long advanceMillis, double utilization, int calls, int failures, int rejections,
             CircuitBreaker.State breaker) {}
 
-    @Provide
-    Arbitrary<List<Step>> steps() {
-        Arbitrary<Step> step = Combinators.combine(
-                        Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.just(1_000L), Arbitraries.longs().between(1, 5_000)),
-                        Arbitraries.oneOf(Arbitraries.of(0.0, 0.79, 0.81, 1.0), Arbitraries.doubles().between(0, 1)),
-                        Arbitraries.integers().between(0, 30),
-                        Arbitraries.integers().between(0, 30),
-                        Arbitraries.integers().between(0, 5),
-                        Arbitraries.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
-                                CircuitBreaker.State.HALF_OPEN))
-                .as((advance, utilization, calls, failures, rejections, breaker) ->
-                        new Step(advance, utilization, calls, Math.min(calls, failures), rejections, breaker));
-        return step.list().ofMaxSize(200);
+    /** Up to 200 steps, with the clock still, moved by a second or by a little, and signals near the thresholds. */
+    private static Gen<List<Step>> steps() {
+        Gen<Long> advances = Generate.oneOf(Generate.constant(0L), Generate.constant(1_000L),
+                SourceDSL.longs().between(1, 5_000));
+        Gen<Double> utilizations = Generate.oneOf(pick(0.0, 0.79, 0.81, 1.0), SourceDSL.doubles().between(0, 1));
+        Gen<Integer> counts = SourceDSL.integers().between(0, 30);
+        Gen<Integer> rejections = SourceDSL.integers().between(0, 5);
+        Gen<CircuitBreaker.State> breakers = pick(CircuitBreaker.State.CLOSED, CircuitBreaker.State.CLOSED,
+                CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
+        Gen<Step> step = in -> {
+            long advance = advances.generate(in);
+            double utilization = utilizations.generate(in);
+            int calls = counts.generate(in);
+            int failures = counts.generate(in);
+            return new Step(advance, utilization, calls, Math.min(calls, failures), rejections.generate(in),
+                    breakers.generate(in));
+        };
+        return SourceDSL.lists().of(step).ofSizeBetween(0, 200);
     }
 
-    @Property(tries = 300)
-    void theHealthNeverFlapsFasterThanTheDwellAndNeverHidesASignal(
-            @ForAll("steps") List<Step> steps,
-            @ForAll @IntRange(min = 1, max = 20) int windowSeconds,
-            @ForAll @IntRange(min = 0, max = 15_000) int recoverAfterMillis,
-            @ForAll @DoubleRange(min = 0.5, max = 1.0) double recoveryRatio,
-            @ForAll @IntRange(min = 1, max = 40) int minimumCalls) {
-        HealthThresholds thresholds = HealthThresholds.builder().window(Duration.ofSeconds(windowSeconds))
-                .recoverAfter(Duration.ofMillis(recoverAfterMillis)).recoveryRatio(recoveryRatio)
-                .minimumCalls(minimumCalls).build();
+    /** The steps and the thresholds of one run. */
+    record Run(List<Step> steps, int windowSeconds, int recoverAfterMillis, double recoveryRatio, int minimumCalls) {}
+
+    @Test
+    void theHealthNeverFlapsFasterThanTheDwellAndNeverHidesASignal() {
+        Gen<Run> runs = steps().zip(ints(1, 20), ints(0, 15_000), doubles(0.5, 1.0), ints(1, 40), Run::new);
+        check(300, runs, HealthMonitorProperties::theHealthNeverFlapsFasterThanTheDwellAndNeverHidesASignal);
+    }
+
+    private static void theHealthNeverFlapsFasterThanTheDwellAndNeverHidesASignal(Run run) {
+        HealthThresholds thresholds = HealthThresholds.builder().window(Duration.ofSeconds(run.windowSeconds()))
+                .recoverAfter(Duration.ofMillis(run.recoverAfterMillis())).recoveryRatio(run.recoveryRatio())
+                .minimumCalls(run.minimumCalls()).build();
         ManualTimeSource time = new ManualTimeSource();
         FakeCompartment payments = new FakeCompartment("payments");
         List<CompartmentHealth[]> heard = new ArrayList<>();
@@ -70,7 +78,7 @@ class HealthMonitorProperties {
         Instant lastChange = null;
         long elapsedMillis = 0;
         int changes = 0;
-        for (Step step : steps) {
+        for (Step step : run.steps()) {
             time.advance(step.advanceMillis(), TimeUnit.MILLISECONDS);
             elapsedMillis += step.advanceMillis();
             payments.utilization(step.utilization()).calls(step.calls(), step.failures())

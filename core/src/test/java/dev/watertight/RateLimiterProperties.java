@@ -1,5 +1,9 @@
 package dev.watertight;
 
+import static dev.watertight.testing.Theories.check;
+import static dev.watertight.testing.Theories.ints;
+import static dev.watertight.testing.Theories.longs;
+import static dev.watertight.testing.Theories.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,21 +14,18 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Properties of {@link RateLimiter} on a clock moved by hand, over random rates, call sequences
  * and clock moves: it agrees with the plainest token bucket ({@link ReferenceTokenBucket}) on
  * every answer, and no window of any position holds more permits than the documented bound,
- * before, after and across rate changes and clock jumps.
+ * before, after and across rate changes and clock jumps. See {@link dev.watertight.testing.Theories}
+ * for how a failure is replayed.
  */
 class RateLimiterProperties {
 
@@ -62,73 +63,73 @@ class RateLimiterProperties {
 
     // ---- generators ----------------------------------------------------------------------
 
-    @Provide
-    Arbitrary<Rate> rates() {
-        Arbitrary<Long> periods = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.longs().between(1_000, 10_000)),
-                Tuple.of(3, Arbitraries.longs().between(1_000, 1_000_000_000)),
-                Tuple.of(1, Arbitraries.of(1_000_000_000L, 60_000_000_000L)));
-        Arbitrary<Integer> permits = Arbitraries.integers().between(1, 1000);
-        return Combinators.combine(permits, periods, Arbitraries.integers().between(1, 40)).as(Rate::new);
+    /** 1 to 1,000 permits per period of 1 µs to 1 s (now and then exactly 1 s or 1 min), bursts of 1 to 40. */
+    private static Gen<Rate> rates() {
+        Gen<Long> periods = Generate.frequency(List.of(
+                Pair.of(3, SourceDSL.longs().between(1_000, 10_000)),
+                Pair.of(3, SourceDSL.longs().between(1_000, 1_000_000_000)),
+                Pair.of(1, pick(1_000_000_000L, 60_000_000_000L))));
+        Gen<Integer> permits = SourceDSL.integers().between(1, 1000);
+        return permits.zip(periods, SourceDSL.integers().between(1, 40), Rate::new);
     }
 
-    @Provide
-    Arbitrary<Long> starts() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE),
-                Arbitraries.longs().between(Long.MAX_VALUE - 5_000_000_000L, Long.MAX_VALUE),
-                Arbitraries.longs());
+    /** First clock readings: zero, -1, the extremes, just below {@code Long.MAX_VALUE} (so it wraps), any. */
+    private static Gen<Long> starts() {
+        return Generate.oneOf(
+                pick(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE),
+                SourceDSL.longs().between(Long.MAX_VALUE - 5_000_000_000L, Long.MAX_VALUE),
+                SourceDSL.longs().all());
     }
 
-    private Arbitrary<Step> forwardMoves(boolean huge) {
-        Arbitrary<Step> small = Arbitraries.longs().between(0, 2_000).map(Advance::new);
-        Arbitrary<Step> medium = Arbitraries.longs().between(0, 3_000_000_000L).map(Advance::new);
-        Arbitrary<Step> scaled = Combinators.combine(Arbitraries.integers().between(0, 24),
-                Arbitraries.integers().between(-1, 1)).as(AdvanceIntervals::new);
+    private static Gen<Step> forwardMoves(boolean huge) {
+        Gen<Step> small = SourceDSL.longs().between(0, 2_000).map(Advance::new);
+        Gen<Step> medium = SourceDSL.longs().between(0, 3_000_000_000L).map(Advance::new);
+        Gen<Step> scaled = SourceDSL.integers().between(0, 24)
+                .zip(SourceDSL.integers().between(-1, 1), AdvanceIntervals::new);
         if (!huge) {
-            return Arbitraries.frequencyOf(Tuple.of(2, small), Tuple.of(1, medium), Tuple.of(4, scaled));
+            return Generate.frequency(List.of(Pair.of(2, small), Pair.of(1, medium), Pair.of(4, scaled)));
         }
         // Jumps of up to 2^56 ns (2.3 years): 80 of them stay under 2^63 ns in all, the span within
         // which System.nanoTime() differences are meaningful. An idle span beyond it is outside the
         // clock's contract (a limiter idle for 292 years sees its last arrival in the future).
-        Arbitrary<Step> jump = Arbitraries.longs().between(0, 1L << 56).map(Advance::new);
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, small), Tuple.of(1, medium), Tuple.of(4, scaled), Tuple.of(1, jump));
+        Gen<Step> jump = SourceDSL.longs().between(0, 1L << 56).map(Advance::new);
+        return Generate.frequency(List.of(
+                Pair.of(2, small), Pair.of(1, medium), Pair.of(4, scaled), Pair.of(1, jump)));
     }
 
-    private Arbitrary<Step> calls() {
-        Arbitrary<Integer> permits = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.just(1)),
-                Tuple.of(2, Arbitraries.integers().between(1, 8)),
-                Tuple.of(1, Arbitraries.integers().between(1, 45)));
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, permits.map(TryAcquire::new)),
-                Tuple.of(2, permits.map(Acquire::new)),
-                Tuple.of(1, Arbitraries.just(new Look())));
+    private static Gen<Step> calls() {
+        Gen<Integer> permits = Generate.frequency(List.of(
+                Pair.of(4, Generate.constant(1)),
+                Pair.of(2, SourceDSL.integers().between(1, 8)),
+                Pair.of(1, SourceDSL.integers().between(1, 45))));
+        return Generate.frequency(List.of(
+                Pair.of(4, permits.map(TryAcquire::new)),
+                Pair.of(2, permits.map(Acquire::new)),
+                Pair.of(1, Generate.constant(new Look()))));
     }
 
-    @Provide
-    Arbitrary<List<Step>> scripts() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(5, forwardMoves(true)),
-                Tuple.of(6, calls()),
-                Tuple.of(1, rates().map(ChangeRate::new)))
-                .list().ofMaxSize(80);
+    /** Up to 80 steps: clock moves (jumps included), calls and rate changes. */
+    private static Gen<List<Step>> scripts() {
+        Gen<Step> step = Generate.frequency(List.of(
+                Pair.of(5, forwardMoves(true)),
+                Pair.of(6, calls()),
+                Pair.of(1, rates().map(ChangeRate::new))));
+        return SourceDSL.lists().of(step).ofSizeBetween(0, 80);
     }
 
-    @Provide
-    Arbitrary<List<Step>> greedyScripts() {
-        return forwardMoves(false).list().ofMinSize(1).ofMaxSize(120);
+    /** 1 to 120 forward moves of the clock, no jumps. */
+    private static Gen<List<Step>> greedyScripts() {
+        return SourceDSL.lists().of(forwardMoves(false)).ofSizeBetween(1, 120);
     }
 
-    @Provide
-    Arbitrary<List<Long>> movesBothWays() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.longs().between(0, 3_000)),
-                Tuple.of(2, Arbitraries.longs().between(-3_000, -1)),
-                Tuple.of(1, Arbitraries.longs().between(-1_000_000_000_000L, -1)),
-                Tuple.of(1, Arbitraries.longs().between(0, 1_000_000)))
-                .list().ofMinSize(1).ofMaxSize(150);
+    /** 1 to 150 clock moves, mostly forward, some back by a little or by up to 1,000 s. */
+    private static Gen<List<Long>> movesBothWays() {
+        Gen<Long> move = Generate.frequency(List.of(
+                Pair.of(6, SourceDSL.longs().between(0, 3_000)),
+                Pair.of(2, SourceDSL.longs().between(-3_000, -1)),
+                Pair.of(1, SourceDSL.longs().between(-1_000_000_000_000L, -1)),
+                Pair.of(1, SourceDSL.longs().between(0, 1_000_000))));
+        return SourceDSL.lists().of(move).ofSizeBetween(1, 150);
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -160,9 +161,16 @@ class RateLimiterProperties {
      * the retry-after of each rejection, the permits free, across rate changes, forward jumps of up
      * to 2^62 ns and readings that wrap past {@code Long.MAX_VALUE}.
      */
-    @Property(tries = 400)
-    void answersExactlyAsTheReferenceTokenBucket(
-            @ForAll("rates") Rate initial, @ForAll("starts") long start, @ForAll("scripts") List<Step> script) {
+    @Test
+    void answersExactlyAsTheReferenceTokenBucket() {
+        check(400, rates().zip(starts(), scripts(), Script::new),
+                script -> answersExactlyAsTheReferenceTokenBucket(script.rate(), script.start(), script.steps()));
+    }
+
+    /** A rate, the first clock reading and the steps of one run. */
+    record Script(Rate rate, long start, List<Step> steps) {}
+
+    private static void answersExactlyAsTheReferenceTokenBucket(Rate initial, long start, List<Step> script) {
         ManualTimeSource clock = clockAt(start);
         RateLimiter limiter = build(initial, clock);
         ReferenceTokenBucket model = new ReferenceTokenBucket(initial.permitsPerPeriod(), initial.period(),
@@ -232,10 +240,18 @@ class RateLimiterProperties {
      * {@code burst + floor(L / interval)} in a closed window of any length {@code L}: for every
      * position of the window.
      */
-    @Property(tries = 400)
-    void greedyCallerNeverGetsMoreThanTheBoundInAnyWindow(
-            @ForAll("rates") Rate rate, @ForAll("starts") long start, @ForAll("greedyScripts") List<Step> moves,
-            @ForAll @LongRange(min = 1, max = 5_000_000_000L) long anyLength) {
+    @Test
+    void greedyCallerNeverGetsMoreThanTheBoundInAnyWindow() {
+        check(400, rates().zip(starts(), greedyScripts(), longs(1, 5_000_000_000L), Greedy::new),
+                greedy -> greedyCallerNeverGetsMoreThanTheBoundInAnyWindow(greedy.rate(), greedy.start(),
+                        greedy.moves(), greedy.anyLength()));
+    }
+
+    /** A rate, the first clock reading, the moves of the clock and a window length. */
+    record Greedy(Rate rate, long start, List<Step> moves, long anyLength) {}
+
+    private static void greedyCallerNeverGetsMoreThanTheBoundInAnyWindow(Rate rate, long start, List<Step> moves,
+            long anyLength) {
         ManualTimeSource clock = clockAt(start);
         RateLimiter limiter = build(rate, clock);
         SlidingWindows grants = new SlidingWindows();
@@ -268,10 +284,18 @@ class RateLimiterProperties {
      * Around a rate change: windows that start after it obey the new rate's bound; windows that
      * span it hold at most the old burst plus what each rate earns in its part of the window.
      */
-    @Property(tries = 300)
-    void windowsAroundARateChangeObeyTheDocumentedBounds(
-            @ForAll("rates") Rate before, @ForAll("rates") Rate after, @ForAll("starts") long start,
-            @ForAll("greedyScripts") List<Step> movesBefore, @ForAll("greedyScripts") List<Step> movesAfter) {
+    @Test
+    void windowsAroundARateChangeObeyTheDocumentedBounds() {
+        check(300, rates().zip(rates(), starts(), greedyScripts(), greedyScripts(), Change::new),
+                change -> windowsAroundARateChangeObeyTheDocumentedBounds(change.before(), change.after(),
+                        change.start(), change.movesBefore(), change.movesAfter()));
+    }
+
+    /** The rates before and after the change, the first clock reading, the moves before and after. */
+    record Change(Rate before, Rate after, long start, List<Step> movesBefore, List<Step> movesAfter) {}
+
+    private static void windowsAroundARateChangeObeyTheDocumentedBounds(Rate before, Rate after, long start,
+            List<Step> movesBefore, List<Step> movesAfter) {
         ManualTimeSource clock = clockAt(start);
         RateLimiter limiter = build(before, clock);
         SlidingWindows oldGrants = new SlidingWindows();
@@ -333,10 +357,18 @@ class RateLimiterProperties {
      * burst is free; and once a call has seen a jump back, the permits it asks for are free after
      * the time to earn them.
      */
-    @Property(tries = 400)
-    void clockGoingBackwardsNeverGrantsExtraNorBlocksLongerThanTheTimeToEarn(
-            @ForAll("rates") Rate rate, @ForAll("starts") long start, @ForAll("movesBothWays") List<Long> moves,
-            @ForAll @IntRange(min = 1, max = 40) int asked) {
+    @Test
+    void clockGoingBackwardsNeverGrantsExtraNorBlocksLongerThanTheTimeToEarn() {
+        check(400, rates().zip(starts(), movesBothWays(), ints(1, 40), Backwards::new),
+                backwards -> clockGoingBackwardsNeverGrantsExtraNorBlocksLongerThanTheTimeToEarn(backwards.rate(),
+                        backwards.start(), backwards.moves(), backwards.asked()));
+    }
+
+    /** A rate, the first clock reading, the moves of the clock both ways, the permits asked for. */
+    record Backwards(Rate rate, long start, List<Long> moves, int asked) {}
+
+    private static void clockGoingBackwardsNeverGrantsExtraNorBlocksLongerThanTheTimeToEarn(Rate rate, long start,
+            List<Long> moves, int asked) {
         ManualTimeSource clock = clockAt(start);
         RateLimiter limiter = build(rate, clock);
         SlidingWindows grants = new SlidingWindows();
@@ -375,11 +407,17 @@ class RateLimiterProperties {
     }
 
     /** Any rate builds iff each value is in range, at most one permit per nanosecond, and a full burst fits. */
-    @Property(tries = 400)
-    void anyRateBuildsIffItIsUsable(
-            @ForAll @IntRange(min = -2) int permitsPerPeriod,
-            @ForAll @LongRange(min = -2, max = Long.MAX_VALUE) long periodNanos,
-            @ForAll @IntRange(min = -2) int burst) {
+    @Test
+    void anyRateBuildsIffItIsUsable() {
+        check(400, ints(-2, Integer.MAX_VALUE).zip(longs(-2, Long.MAX_VALUE), ints(-2, Integer.MAX_VALUE),
+                        AnyRate::new),
+                rate -> anyRateBuildsIffItIsUsable(rate.permitsPerPeriod(), rate.periodNanos(), rate.burst()));
+    }
+
+    /** Permits per period, period and burst, each from -2 to the largest value. */
+    record AnyRate(int permitsPerPeriod, long periodNanos, int burst) {}
+
+    private static void anyRateBuildsIffItIsUsable(int permitsPerPeriod, long periodNanos, int burst) {
         boolean inRange = permitsPerPeriod >= 1 && periodNanos >= 1 && burst >= 1;
         boolean usable = inRange && permitsPerPeriod <= periodNanos
                 && BigInteger.valueOf(Math.ceilDiv(periodNanos, permitsPerPeriod))

@@ -1,5 +1,10 @@
 package dev.watertight;
 
+import static dev.watertight.testing.Theories.check;
+import static dev.watertight.testing.Theories.doubles;
+import static dev.watertight.testing.Theories.ints;
+import static dev.watertight.testing.Theories.longs;
+import static dev.watertight.testing.Theories.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watertight.testing.ManualTimeSource;
@@ -9,20 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Over random budgets and random schedules of calls, failures and the passing of time, retries
  * never exceed what {@link Retry} promises: {@code ratio × first attempts + floor × (T + window)},
- * where {@code T} is the time that passed.
+ * where {@code T} is the time that passed. See {@link dev.watertight.testing.Theories} for how a
+ * failure is replayed.
  */
 class RetryBudgetProperties {
     private static final IOException FAILURE = new IOException("down");
@@ -30,32 +31,43 @@ class RetryBudgetProperties {
     /** Move the clock forward, then make some calls, each failing on every attempt with a chance. */
     record Step(long advanceMillis, int calls, double failureChance) {}
 
-    @Provide
-    Arbitrary<List<Step>> schedules() {
-        Arbitrary<Step> step = Combinators.combine(
-                        Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(1, 4_000)),
-                        Arbitraries.integers().between(0, 150),
-                        Arbitraries.oneOf(Arbitraries.of(0.0, 1.0), Arbitraries.doubles().between(0.0, 1.0)))
-                .as(Step::new);
-        return step.list().ofMaxSize(40);
+    /** Up to 40 steps: the clock still or moved by up to 4 s, then calls that never, always or sometimes fail. */
+    private static Gen<List<Step>> schedules() {
+        Gen<Long> advances = Generate.oneOf(Generate.constant(0L), SourceDSL.longs().between(1, 4_000));
+        Gen<Integer> calls = SourceDSL.integers().between(0, 150);
+        Gen<Double> failureChances = Generate.oneOf(pick(0.0, 1.0), SourceDSL.doubles().between(0.0, 1.0));
+        Gen<Step> step = advances.zip(calls, failureChances, Step::new);
+        return SourceDSL.lists().of(step).ofSizeBetween(0, 40);
     }
 
-    @Property(tries = 200)
-    void retriesStayWithinTheRatioOfFirstAttemptsPlusTheFloor(
-            @ForAll @DoubleRange(min = 0.0, max = 2.0) double ratio,
-            @ForAll @IntRange(min = 0, max = 50) int floor,
-            @ForAll @LongRange(min = 10, max = 5_000) long windowMillis,
-            @ForAll @IntRange(min = 1, max = 6) int maxAttempts,
-            @ForAll("schedules") List<Step> schedule,
-            @ForAll long seed) {
+    /** A budget, the attempts per call, a schedule and the seed that decides which calls fail. */
+    record Run(double ratio, int floor, long windowMillis, int maxAttempts, List<Step> schedule, long seed) {}
+
+    @Test
+    void retriesStayWithinTheRatioOfFirstAttemptsPlusTheFloor() {
+        Gen<Double> ratios = doubles(0.0, 2.0);
+        Gen<Integer> floors = ints(0, 50);
+        Gen<Long> windows = longs(10, 5_000);
+        Gen<Integer> attempts = ints(1, 6);
+        Gen<List<Step>> schedules = schedules();
+        Gen<Long> seeds = longs(Long.MIN_VALUE, Long.MAX_VALUE);
+        Gen<Run> runs = in -> new Run(ratios.generate(in), floors.generate(in), windows.generate(in),
+                attempts.generate(in), schedules.generate(in), seeds.generate(in));
+        check(200, runs, RetryBudgetProperties::retriesStayWithinTheRatioOfFirstAttemptsPlusTheFloor);
+    }
+
+    private static void retriesStayWithinTheRatioOfFirstAttemptsPlusTheFloor(Run run) {
+        double ratio = run.ratio();
+        int floor = run.floor();
+        long windowMillis = run.windowMillis();
         ManualTimeSource time = new ManualTimeSource();
-        Retry retry = Retry.builder("property").maxAttempts(maxAttempts).backoff(Backoff.none())
+        Retry retry = Retry.builder("property").maxAttempts(run.maxAttempts()).backoff(Backoff.none())
                 .budget(ratio, floor, Duration.ofMillis(windowMillis)).timeSource(time).build();
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(run.seed());
         long elapsedMillis = 0;
         long calls = 0;
 
-        for (Step step : schedule) {
+        for (Step step : run.schedule()) {
             time.advance(step.advanceMillis(), TimeUnit.MILLISECONDS);
             elapsedMillis += step.advanceMillis();
             for (int i = 0; i < step.calls(); i++) {

@@ -1,5 +1,7 @@
 package dev.watertight.internal;
 
+import static dev.watertight.testing.Theories.check;
+import static dev.watertight.testing.Theories.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.watertight.testing.ManualTimeSource;
@@ -10,38 +12,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Each sliding window of the circuit breaker, driven through random sequences of outcomes (and,
  * for the time-based one, random moves of the clock), counts exactly what a plain reference model
- * counts after every step.
+ * counts after every step. See {@link dev.watertight.testing.Theories} for how a failure is
+ * replayed.
  */
 class OutcomeWindowProperties {
 
     /** One step: record an outcome, or move the clock by some milliseconds first. */
     record Step(long advanceMillis, int outcome) {}
 
-    @Provide
-    Arbitrary<List<Step>> steps() {
-        Arbitrary<Step> step = Combinators.combine(
-                        Arbitraries.frequencyOf(
-                                net.jqwik.api.Tuple.of(3, Arbitraries.just(0L)),
-                                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 25_000))),
-                        Arbitraries.integers().between(0, 3))
-                .as(Step::new);
-        return step.list().ofMaxSize(300);
+    /** Up to 300 steps; one in four moves the clock by up to 25 s first. */
+    private static Gen<List<Step>> steps() {
+        Gen<Long> advances = Generate.frequency(List.of(
+                Pair.of(3, Generate.constant(0L)),
+                Pair.of(1, SourceDSL.longs().between(1, 25_000))));
+        Gen<Step> step = advances.zip(SourceDSL.integers().between(0, 3), Step::new);
+        return SourceDSL.lists().of(step).ofSizeBetween(0, 300);
     }
 
-    @Property(tries = 200)
-    void countWindowCountsTheLastCallsLikeAQueue(
-            @ForAll @IntRange(min = 1, max = 40) int size, @ForAll("steps") List<Step> steps) {
+    /** A window's size (calls or seconds) and the steps it is driven through. */
+    record Run(int size, List<Step> steps) {}
+
+    @Test
+    void countWindowCountsTheLastCallsLikeAQueue() {
+        check(200, ints(1, 40).zip(steps(), Run::new),
+                run -> countWindowCountsTheLastCallsLikeAQueue(run.size(), run.steps()));
+    }
+
+    private static void countWindowCountsTheLastCallsLikeAQueue(int size, List<Step> steps) {
         CountWindow window = new CountWindow(size);
         Deque<Integer> reference = new ArrayDeque<>();
         for (Step step : steps) {
@@ -54,9 +60,13 @@ class OutcomeWindowProperties {
         }
     }
 
-    @Property(tries = 200)
-    void timeWindowCountsTheCallsOfItsLastBucketsWithinTheSpan(
-            @ForAll @IntRange(min = 1, max = 30) int spanSeconds, @ForAll("steps") List<Step> steps) {
+    @Test
+    void timeWindowCountsTheCallsOfItsLastBucketsWithinTheSpan() {
+        check(200, ints(1, 30).zip(steps(), Run::new),
+                run -> timeWindowCountsTheCallsOfItsLastBucketsWithinTheSpan(run.size(), run.steps()));
+    }
+
+    private static void timeWindowCountsTheCallsOfItsLastBucketsWithinTheSpan(int spanSeconds, List<Step> steps) {
         ManualTimeSource time = new ManualTimeSource();
         long span = TimeUnit.SECONDS.toNanos(spanSeconds);
         int buckets = 10;

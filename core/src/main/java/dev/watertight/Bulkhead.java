@@ -66,6 +66,17 @@ public interface Bulkhead {
     }
 
     /**
+     * A bulkhead built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the bulkhead
+     */
+    static Bulkhead of(BulkheadConfig config) {
+        return new SemaphoreBulkhead(Objects.requireNonNull(config, "config must not be null"));
+    }
+
+    /**
      * A fail-fast bulkhead with the given limit and the other settings at their defaults.
      *
      * @param name the compartment's name
@@ -351,7 +362,7 @@ public interface Bulkhead {
          * @return a new bulkhead with all permits free
          */
         public Bulkhead build() {
-            return new SemaphoreBulkhead(config());
+            return Bulkhead.of(config());
         }
     }
 }

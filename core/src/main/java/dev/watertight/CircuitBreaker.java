@@ -95,6 +95,17 @@ public interface CircuitBreaker {
         return new Builder(name);
     }
 
+    /**
+     * A circuit breaker built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the circuit breaker
+     */
+    static CircuitBreaker of(CircuitBreakerConfig config) {
+        return new WindowedCircuitBreaker(Objects.requireNonNull(config, "config must not be null"));
+    }
+
     /** {@return the breaker's name} */
     String name();
 
@@ -423,7 +434,7 @@ public interface CircuitBreaker {
          * @return the breaker
          */
         public CircuitBreaker build() {
-            return new WindowedCircuitBreaker(config());
+            return CircuitBreaker.of(config());
         }
 
         /**

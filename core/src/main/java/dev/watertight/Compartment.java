@@ -1,8 +1,8 @@
 package dev.watertight;
 
-import dev.watertight.internal.GuardStack;
-import dev.watertight.internal.ResourceGuards;
 import dev.watertight.internal.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -98,39 +98,51 @@ public interface Compartment extends AutoCloseable {
     /** {@return a snapshot of every guard's stats} */
     CompartmentStats stats();
 
+    /**
+     * The compartment's guard of one kind; the named accessors ({@link #bulkhead()} and the
+     * others) are this for their kinds.
+     *
+     * @param kind the kind
+     * @param <G> the guard's type
+     * @return the guard, or empty if the compartment has none of that kind
+     */
+    default <G> Optional<G> guard(GuardKind<G, ?, ?> kind) {
+        return Optional.empty();
+    }
+
     /** {@return the retry, if the compartment has one} */
     default Optional<Retry> retry() {
-        return Optional.empty();
+        return guard(GuardKind.RETRY);
     }
 
     /** {@return the circuit breaker, if the compartment has one} */
     default Optional<CircuitBreaker> circuitBreaker() {
-        return Optional.empty();
+        return guard(GuardKind.CIRCUIT_BREAKER);
     }
 
     /** {@return the rate limiter, if the compartment has one} */
     default Optional<RateLimiter> rateLimiter() {
-        return Optional.empty();
+        return guard(GuardKind.RATE_LIMITER);
     }
 
     /** {@return the bulkhead, if the compartment has one} */
     default Optional<Bulkhead> bulkhead() {
-        return Optional.empty();
+        return guard(GuardKind.BULKHEAD);
     }
 
     /** {@return the thread pool, if the compartment has one} */
     default Optional<ThreadPoolBulkhead> threadPool() {
-        return Optional.empty();
+        return guard(GuardKind.THREAD_POOL);
     }
 
     /** {@return the timeout, if the compartment has one} */
     default Optional<Timeout> timeout() {
-        return Optional.empty();
+        return guard(GuardKind.TIMEOUT);
     }
 
     /** {@return the CPU budget, if the compartment has one} */
     default Optional<CpuBudget> cpuBudget() {
-        return Optional.empty();
+        return guard(GuardKind.CPU_BUDGET);
     }
 
     /**
@@ -143,24 +155,39 @@ public interface Compartment extends AutoCloseable {
     }
 
     /**
-     * Builds a {@link Compartment} from guards built beforehand. Each guard may be given once;
-     * a bulkhead and a thread pool exclude each other. Not thread-safe.
+     * Builds a {@link Compartment} from guards built beforehand, one of each kind at most; a
+     * bulkhead and a thread pool exclude each other. The compartment stacks them in its one order
+     * whatever order they are given in. Not thread-safe.
      */
     final class Builder {
         private final String name;
-        private @Nullable Retry retry;
-        private @Nullable CircuitBreaker circuitBreaker;
-        private @Nullable RateLimiter rateLimiter;
-        private @Nullable Bulkhead bulkhead;
-        private @Nullable ThreadPoolBulkhead threadPool;
-        private @Nullable Timeout timeout;
-        private @Nullable HeapPressure heapPressure;
+        private final Map<GuardKind<?, ?, ?>, Object> guards = new LinkedHashMap<>();
         private Criticality criticality = Criticality.DEFAULT;
-        private @Nullable CpuBudget cpuBudget;
-        private @Nullable ResourceMeter meter;
 
         private Builder(String name) {
             this.name = Settings.name(name);
+        }
+
+        /**
+         * Adds a guard of any kind.
+         *
+         * @param kind its kind
+         * @param guard the guard
+         * @param <G> its type
+         * @return this builder
+         * @throws IllegalArgumentException if a guard of that kind was given already, or one of the
+         *     kind it excludes
+         */
+        public <G> Builder guard(GuardKind<G, ?, ?> kind, G guard) {
+            Objects.requireNonNull(kind, "kind must not be null");
+            kind.excludes().ifPresent(other -> Settings.absent(kind.name(), other, given(other)));
+            guards.put(kind, kind.cast(Settings.once(kind.name(), guards.get(kind), guard)));
+            return this;
+        }
+
+        private @Nullable Object given(String kindName) {
+            return guards.entrySet().stream().filter(entry -> entry.getKey().name().equals(kindName))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
         }
 
         /**
@@ -170,8 +197,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder retry(Retry retry) {
-            this.retry = Settings.once("retry", this.retry, retry);
-            return this;
+            return guard(GuardKind.RETRY, retry);
         }
 
         /**
@@ -181,8 +207,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder rateLimiter(RateLimiter rateLimiter) {
-            this.rateLimiter = Settings.once("rateLimiter", this.rateLimiter, rateLimiter);
-            return this;
+            return guard(GuardKind.RATE_LIMITER, rateLimiter);
         }
 
         /**
@@ -192,8 +217,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-            this.circuitBreaker = Settings.once("circuitBreaker", this.circuitBreaker, circuitBreaker);
-            return this;
+            return guard(GuardKind.CIRCUIT_BREAKER, circuitBreaker);
         }
 
         /**
@@ -203,9 +227,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder bulkhead(Bulkhead bulkhead) {
-            Settings.absent("bulkhead", "threadPool", threadPool);
-            this.bulkhead = Settings.once("bulkhead", this.bulkhead, bulkhead);
-            return this;
+            return guard(GuardKind.BULKHEAD, bulkhead);
         }
 
         /**
@@ -215,20 +237,17 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder threadPool(ThreadPoolBulkhead threadPool) {
-            Settings.absent("threadPool", "bulkhead", bulkhead);
-            this.threadPool = Settings.once("threadPool", this.threadPool, threadPool);
-            return this;
+            return guard(GuardKind.THREAD_POOL, threadPool);
         }
 
         /**
-         * The timeout, innermost.
+         * The timeout, inside the bulkhead or thread pool.
          *
          * @param timeout the timeout
          * @return this builder
          */
         public Builder timeout(Timeout timeout) {
-            this.timeout = Settings.once("timeout", this.timeout, timeout);
-            return this;
+            return guard(GuardKind.TIMEOUT, timeout);
         }
 
         /**
@@ -239,8 +258,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder shedUnder(HeapPressure heapPressure) {
-            this.heapPressure = Settings.once("shedUnder", this.heapPressure, heapPressure);
-            return this;
+            return guard(GuardKind.HEAP_PRESSURE, heapPressure);
         }
 
         /**
@@ -264,8 +282,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder cpuBudget(CpuBudget cpuBudget) {
-            this.cpuBudget = Settings.once("cpuBudget", this.cpuBudget, cpuBudget);
-            return this;
+            return guard(GuardKind.CPU_BUDGET, cpuBudget);
         }
 
         /**
@@ -276,8 +293,7 @@ public interface Compartment extends AutoCloseable {
          * @return this builder
          */
         public Builder meter(ResourceMeter meter) {
-            this.meter = Settings.once("meter", this.meter, meter);
-            return this;
+            return guard(GuardKind.RESOURCE_METER, meter);
         }
 
         /**
@@ -286,8 +302,7 @@ public interface Compartment extends AutoCloseable {
          * @return the compartment
          */
         public Compartment build() {
-            return new GuardStack(name, retry, circuitBreaker, rateLimiter, bulkhead, threadPool, timeout,
-                    new ResourceGuards(heapPressure, criticality, cpuBudget, meter));
+            return new GuardStack(name, guards, criticality);
         }
     }
 }

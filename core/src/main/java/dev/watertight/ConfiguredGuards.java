@@ -1,26 +1,18 @@
 package dev.watertight;
 
-import dev.watertight.internal.BackoffRetry;
-import dev.watertight.internal.GcraRateLimiter;
-import dev.watertight.internal.SemaphoreBulkhead;
-import dev.watertight.internal.WindowedCircuitBreaker;
-import dev.watertight.internal.WorkerPool;
-import java.lang.reflect.RecordComponent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Builds guards from a {@link WatertightConfig}, and checks and applies a changed one to the
  * running guards. What may change in place: every number and duration (limits, queues, pool
  * sizes, budgets, breaker thresholds and windows, rates, timeouts, retries). What needs a
  * restart, because code holds the objects: removing a compartment or budget, adding or removing
- * a guard of a running compartment, the settings a guard keeps as built (see {@link #FIXED}: a
+ * a guard of a running compartment, the settings a guard keeps as built (those each {@link GuardKind} says stay as built: a
  * bulkhead's fairness, a pool's virtual threads, whether rejections record their stack, whether a
  * retry retries rejections), a memory budget's parent, connection
  * pools, their capacities and which compartments draw from them with what reservation (their
@@ -30,18 +22,6 @@ import org.jspecify.annotations.Nullable;
  * {@link ConfiguredKeyedGroup}); health thresholds always change in place.
  */
 final class ConfiguredGuards {
-    /**
-     * The settings of each guard that its {@code reconfigure} keeps as built. {@link #check}
-     * refuses a change to one (a restart is needed), and {@link #changed} never lists one. Every
-     * other number, flag, duration and backoff of these records changes in place.
-     */
-    private static final Map<Class<?>, Set<String>> FIXED = Map.of(
-            RetryConfig.class, Set.of("retryRejections"),
-            CircuitBreakerConfig.class, Set.of("writableStackTrace"),
-            RateLimiterConfig.class, Set.of("writableStackTrace"),
-            BulkheadConfig.class, Set.of("fair", "writableStackTrace"),
-            ThreadPoolBulkheadConfig.class, Set.of("virtualThreads", "writableStackTrace"));
-
     private ConfiguredGuards() {}
 
     /** Builds a compartment's guards, each with the registry's listener added to its own. */
@@ -55,29 +35,13 @@ final class ConfiguredGuards {
      */
     static Compartment build(CompartmentConfig config, CompartmentListener listener, String compartmentName) {
         Compartment.Builder builder = Compartment.builder(compartmentName);
-        if (config.retry() != null) {
-            builder.retry(new BackoffRetry(config.retry().withListener(listener)));
-        }
-        if (config.circuitBreaker() != null) {
-            builder.circuitBreaker(new WindowedCircuitBreaker(
-                    config.circuitBreaker().withListener(listener)));
-        }
-        if (config.rateLimiter() != null) {
-            builder.rateLimiter(new GcraRateLimiter(config.rateLimiter().withListener(listener)));
-        }
-        if (config.bulkhead() != null) {
-            builder.bulkhead(new SemaphoreBulkhead(config.bulkhead().withListener(listener)));
-        }
-        if (config.threadPool() != null) {
-            builder.threadPool(new WorkerPool(config.threadPool().withListener(listener)));
-        }
-        if (config.timeout() != null) {
-            builder.timeout(Timeout.builder(config.name()).timeout(config.timeout()).listener(listener).build());
-        }
-        if (config.cpuCores() != null) {
-            builder.cpuBudget(CpuBudget.builder(config.name()).cores(config.cpuCores()).build());
-        }
+        config.settings().forEach((kind, settings) -> addGuard(builder, kind, settings, listener));
         return builder.build();
+    }
+
+    private static <G, C> void addGuard(Compartment.Builder builder, GuardKind<G, C, ?> kind, Object settings,
+            CompartmentListener listener) {
+        builder.guard(kind, kind.build(kind.castConfig(settings), listener));
     }
 
     /** Builds memory budgets in an order where each parent comes before its children. */
@@ -214,26 +178,26 @@ final class ConfiguredGuards {
      */
     private static void fixedSettingProblems(String path, CompartmentConfig was, CompartmentConfig now,
             List<ConfigProblem> problems) {
-        Map<String, @Nullable Record> before = guardSettings(was);
-        Map<String, @Nullable Record> after = guardSettings(now);
-        before.forEach((guard, running) -> {
-            if (running == null) {
-                return; // no such guard (the guards were checked to be the same)
-            }
-            Set<String> fixed = FIXED.getOrDefault(running.getClass(), Set.of());
-            for (RecordComponent component : running.getClass().getRecordComponents()) {
-                if (!fixed.contains(component.getName())) {
-                    continue;
-                }
-                Object is = value(component, running);
-                Object given = value(component, Objects.requireNonNull(after.get(guard), guard));
-                if (!Objects.equals(is, given)) {
-                    problems.add(restart(path + "." + guard + "." + component.getName(), component.getName()
-                            + " of a running " + guard + " cannot change (" + is + " -> " + given
-                            + "); a restart is needed"));
-                }
+        was.settings().forEach((kind, running) -> {
+            Object given = now.settings().get(kind);
+            if (given != null) {
+                fixedSettingProblems(path, kind, running, given, problems);
             }
         });
+    }
+
+    private static <C> void fixedSettingProblems(String path, GuardKind<?, C, ?> kind, Object running, Object given,
+            List<ConfigProblem> problems) {
+        C was = kind.castConfig(running);
+        C now = kind.castConfig(given);
+        for (GuardKind.Setting<C> setting : kind.settings()) {
+            Object is = setting.valueIn(was);
+            Object next = setting.valueIn(now);
+            if (setting.staysAsBuilt() && !Objects.equals(is, next)) {
+                problems.add(restart(path + "." + kind.name() + "." + setting.name(), setting.name() + " of a running "
+                        + kind.name() + " cannot change (" + is + " -> " + next + "); a restart is needed"));
+            }
+        }
     }
 
     /**
@@ -242,25 +206,7 @@ final class ConfiguredGuards {
      * runs is a setting, refused by {@link #fixedSettingProblems} with its own path.)
      */
     private static boolean sameGuards(CompartmentConfig was, CompartmentConfig now) {
-        Map<String, @Nullable Record> before = guardSettings(was);
-        Map<String, @Nullable Record> after = guardSettings(now);
-        for (String guard : before.keySet()) {
-            if ((before.get(guard) == null) != (after.get(guard) == null)) {
-                return false;
-            }
-        }
-        return (was.timeout() == null) == (now.timeout() == null) && (was.cpuCores() == null) == (now.cpuCores() == null);
-    }
-
-    /** A compartment's guard settings by the name a file gives them; null for a guard it does not have. */
-    private static Map<String, @Nullable Record> guardSettings(CompartmentConfig config) {
-        Map<String, @Nullable Record> guards = new LinkedHashMap<>();
-        guards.put("retry", config.retry());
-        guards.put("circuitBreaker", config.circuitBreaker());
-        guards.put("rateLimiter", config.rateLimiter());
-        guards.put("bulkhead", config.bulkhead());
-        guards.put("threadPool", config.threadPool());
-        return guards;
+        return was.settings().keySet().equals(now.settings().keySet());
     }
 
     private static ConfigProblem restart(String path, String message) {
@@ -279,30 +225,12 @@ final class ConfiguredGuards {
             // check() made sure both configurations have the same compartments with the same guards.
             CompartmentConfig now = Objects.requireNonNull(next.compartments().get(name), name);
             Compartment compartment = Objects.requireNonNull(compartments.get(name), name);
-            String path = "compartments." + name;
-            if (now.retry() != null && changed(changes, path + ".retry", was.retry(), now.retry())) {
-                compartment.retry().orElseThrow().reconfigure(now.retry());
-            }
-            if (now.circuitBreaker() != null && changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker())) {
-                compartment.circuitBreaker().orElseThrow().reconfigure(now.circuitBreaker());
-            }
-            if (now.rateLimiter() != null && changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter())) {
-                compartment.rateLimiter().orElseThrow().reconfigure(now.rateLimiter());
-            }
-            if (now.bulkhead() != null && changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead())) {
-                compartment.bulkhead().orElseThrow().reconfigure(now.bulkhead());
-            }
-            if (now.threadPool() != null && changed(changes, path + ".threadPool", was.threadPool(), now.threadPool())) {
-                compartment.threadPool().orElseThrow().reconfigure(now.threadPool());
-            }
-            if (now.timeout() != null && !Objects.equals(was.timeout(), now.timeout())) {
-                changes.add(path + ".timeout: " + was.timeout() + " -> " + now.timeout());
-                compartment.timeout().orElseThrow().reconfigure(now.timeout());
-            }
-            if (now.cpuCores() != null && !Objects.equals(was.cpuCores(), now.cpuCores())) {
-                changes.add(path + ".cpuCores: " + was.cpuCores() + " -> " + now.cpuCores());
-                compartment.cpuBudget().orElseThrow().resize(now.cpuCores());
-            }
+            now.settings().forEach((kind, given) -> {
+                Object before = was.settings().get(kind);
+                if (before != null && changed(changes, "compartments." + name, kind, before, given)) {
+                    reconfigure(compartment, kind, given);
+                }
+            });
         });
         running.memory().forEach((name, was) -> {
             MemoryBudgetConfig now = Objects.requireNonNull(next.memory().get(name), name);
@@ -315,32 +243,15 @@ final class ConfiguredGuards {
     }
 
     /**
-     * Gives every guard of a running compartment the settings of {@code now}, whether or not they
-     * changed (reconfiguring a guard to the settings it has changes nothing); for a key's
-     * compartment, whose guards were built from some version of its group's template.
+     * Applies every guard's settings to a compartment built from an earlier version of them: a
+     * group's key compartment, whose guards were built from some version of its group's template.
      */
     static void reconfigure(Compartment compartment, CompartmentConfig now) {
-        if (now.retry() != null) {
-            compartment.retry().orElseThrow().reconfigure(now.retry());
-        }
-        if (now.circuitBreaker() != null) {
-            compartment.circuitBreaker().orElseThrow().reconfigure(now.circuitBreaker());
-        }
-        if (now.rateLimiter() != null) {
-            compartment.rateLimiter().orElseThrow().reconfigure(now.rateLimiter());
-        }
-        if (now.bulkhead() != null) {
-            compartment.bulkhead().orElseThrow().reconfigure(now.bulkhead());
-        }
-        if (now.threadPool() != null) {
-            compartment.threadPool().orElseThrow().reconfigure(now.threadPool());
-        }
-        if (now.timeout() != null) {
-            compartment.timeout().orElseThrow().reconfigure(now.timeout());
-        }
-        if (now.cpuCores() != null) {
-            compartment.cpuBudget().orElseThrow().resize(now.cpuCores());
-        }
+        now.settings().forEach((kind, given) -> reconfigure(compartment, kind, given));
+    }
+
+    private static <G, C> void reconfigure(Compartment compartment, GuardKind<G, C, ?> kind, Object given) {
+        kind.reconfigure(kind.guardOf(compartment).orElseThrow(), kind.castConfig(given));
     }
 
     /**
@@ -349,17 +260,12 @@ final class ConfiguredGuards {
      */
     static List<String> templateChanges(String path, CompartmentConfig was, CompartmentConfig now) {
         List<String> changes = new ArrayList<>();
-        changed(changes, path + ".retry", was.retry(), now.retry());
-        changed(changes, path + ".circuitBreaker", was.circuitBreaker(), now.circuitBreaker());
-        changed(changes, path + ".rateLimiter", was.rateLimiter(), now.rateLimiter());
-        changed(changes, path + ".bulkhead", was.bulkhead(), now.bulkhead());
-        changed(changes, path + ".threadPool", was.threadPool(), now.threadPool());
-        if (!Objects.equals(was.timeout(), now.timeout())) {
-            changes.add(path + ".timeout: " + was.timeout() + " -> " + now.timeout());
-        }
-        if (!Objects.equals(was.cpuCores(), now.cpuCores())) {
-            changes.add(path + ".cpuCores: " + was.cpuCores() + " -> " + now.cpuCores());
-        }
+        now.settings().forEach((kind, given) -> {
+            Object before = was.settings().get(kind);
+            if (before != null) {
+                changed(changes, path, kind, before, given);
+            }
+        });
         return changes;
     }
 
@@ -409,38 +315,28 @@ final class ConfiguredGuards {
         }
     }
 
-    /** Whether the settings that can change differ; if so, adds a line saying how. */
-    private static boolean changed(List<String> changes, String path, @Nullable Record was, @Nullable Record now) {
-        if (was == null || now == null) {
-            return false; // no such guard (check() made sure both or neither have it)
-        }
+    /**
+     * Whether the settings that can change differ; if so, adds a line saying how: the settings by
+     * name ({@code threadPool: threads 5 -> 8}), or the value alone for a kind a file gives as one
+     * value ({@code timeout: PT2S -> PT3S}).
+     */
+    private static <C> boolean changed(List<String> changes, String path, GuardKind<?, C, ?> kind, Object before,
+            Object after) {
+        C was = kind.castConfig(before);
+        C now = kind.castConfig(after);
+        String scalar = kind.scalarSetting().orElse(null);
         List<String> differences = new ArrayList<>();
-        Set<String> fixed = FIXED.getOrDefault(was.getClass(), Set.of());
-        for (RecordComponent component : was.getClass().getRecordComponents()) {
-            Class<?> type = component.getType();
-            boolean tunable = (type.isPrimitive() || type == Duration.class || type == Backoff.class)
-                    && !fixed.contains(component.getName());
-            if (!tunable) {
-                continue; // names, listeners, predicates, time sources; fixed settings, which check() refused
-            }
-            Object before = value(component, was);
-            Object after = value(component, now);
-            if (!Objects.equals(before, after)) {
-                differences.add(component.getName() + " " + before + " -> " + after);
+        for (GuardKind.Setting<C> setting : kind.settings()) {
+            Object is = setting.valueIn(was);
+            Object next = setting.valueIn(now);
+            if (!setting.staysAsBuilt() && !Objects.equals(is, next)) { // those that stay were refused by check()
+                differences.add(setting.name().equals(scalar) ? is + " -> " + next : setting.name() + " " + is + " -> " + next);
             }
         }
         if (differences.isEmpty()) {
             return false;
         }
-        changes.add(path + ": " + String.join(", ", differences));
+        changes.add(path + "." + kind.fileKey().orElse(kind.name()) + ": " + String.join(", ", differences));
         return true;
-    }
-
-    private static @Nullable Object value(RecordComponent component, Record record) {
-        try {
-            return component.getAccessor().invoke(record);
-        } catch (ReflectiveOperationException unexpected) {
-            throw new IllegalStateException("cannot read " + component.getName() + " of " + record, unexpected);
-        }
     }
 }

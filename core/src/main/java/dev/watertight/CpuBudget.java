@@ -60,14 +60,16 @@ public final class CpuBudget {
         REFUSE
     }
 
-    private final String name;
-    /** Read by each charge; replaced by resize. */
-    private volatile double cores;
     /** The largest single charge, so that adding it to a time of {@code nanoTime} never overflows. */
     private static final double MAX_COST_NANOS = 0x1p61; // 2^61: Long.MAX_VALUE / 4, rounded to a double
-    private final long windowNanos;
-    private final WhenOver whenOver;
-    private final long maxWaitNanos;
+
+    private final String name;
+    /**
+     * The settings in force with their durations in nanoseconds; replaced whole by
+     * {@link #reconfigure}, so that each admission and each charge reads one consistent set with
+     * one volatile read.
+     */
+    private volatile Limits limits;
     private final boolean writableStackTrace;
     private final TimeSource time;
     private final LongAdder admitted = new LongAdder();
@@ -76,16 +78,32 @@ public final class CpuBudget {
     private final LongAdder cpuNanos = new LongAdder();
     private volatile long paidUntil;
 
-    private CpuBudget(Builder builder) {
-        this.name = builder.name;
-        this.cores = builder.cores;
-        this.windowNanos = builder.window.toNanos();
-        this.whenOver = builder.whenOver;
-        this.maxWaitNanos = builder.maxWait.toNanos();
-        this.writableStackTrace = builder.writableStackTrace;
-        this.time = builder.time;
+    /** The settings in force, and the ones read on every call in the units they are read in. */
+    private record Limits(CpuBudgetConfig config, double cores, long windowNanos, WhenOver whenOver, long maxWaitNanos) {
+        Limits(CpuBudgetConfig config) {
+            this(config, config.cores(), config.window().toNanos(), config.whenOver(), config.maxWait().toNanos());
+        }
+    }
+
+    private CpuBudget(CpuBudgetConfig config) {
+        this.name = config.name();
+        this.limits = new Limits(config);
+        this.writableStackTrace = config.writableStackTrace();
+        this.time = config.timeSource();
         this.paidUntil = time.nanoTime();
         ThreadCounters.requireCpu(name);
+    }
+
+    /**
+     * A budget built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return a budget with nothing charged yet
+     * @throws UnsupportedOperationException if this JVM cannot measure the CPU time of threads
+     */
+    public static CpuBudget of(CpuBudgetConfig config) {
+        return new CpuBudget(Objects.requireNonNull(config, "config must not be null"));
     }
 
     /**
@@ -103,9 +121,20 @@ public final class CpuBudget {
         return name;
     }
 
-    /** {@return the CPU rate allowed, in cores: as built, or as last resized} */
+    /** {@return the CPU rate allowed, in cores: as built, or as last changed} */
     public double cores() {
-        return cores;
+        return limits.cores();
+    }
+
+    /**
+     * The settings in force: those it was built with, as changed since by {@link #reconfigure}
+     * and {@link #resize}. Its {@code writableStackTrace} and time source are always those it was
+     * built with.
+     *
+     * @return the settings in force
+     */
+    public CpuBudgetConfig config() {
+        return limits.config();
     }
 
     /**
@@ -117,7 +146,30 @@ public final class CpuBudget {
      * @throws IllegalArgumentException naming the setting, the bad value and what is allowed
      */
     public void resize(double cores) {
-        this.cores = Settings.doubleBetween("cores", cores, 0.001, 1024);
+        CpuBudgetConfig now = config();
+        reconfigure(new CpuBudgetConfig(name, cores, now.window(), now.whenOver(), now.maxWait(), now.writableStackTrace(),
+                now.timeSource()));
+    }
+
+    /**
+     * Changes the rate, the window, the policy and the longest wait in place, for calls admitted
+     * and charged from now on; what was charged before stays charged. {@code writableStackTrace}
+     * and the time source stay as built.
+     *
+     * @param config the new settings, of this budget's name
+     * @throws IllegalArgumentException if the name is another compartment's, or a setting that
+     *     stays as built differs
+     */
+    public void reconfigure(CpuBudgetConfig config) {
+        Objects.requireNonNull(config, "config must not be null");
+        if (!config.name().equals(name)) {
+            throw new IllegalArgumentException("CpuBudget '" + name + "' cannot take the settings of '" + config.name() + "'");
+        }
+        if (config.writableStackTrace() != writableStackTrace || config.timeSource() != time) {
+            throw new IllegalArgumentException("writableStackTrace and timeSource of CpuBudget '" + name
+                    + "' stay as built; only cores, window, whenOver and maxWait change in place");
+        }
+        limits = new Limits(config);
     }
 
     /**
@@ -149,6 +201,8 @@ public final class CpuBudget {
      * @throws CpuBudgetExceededException as {@link #call}
      */
     public void admit() {
+        Limits in = limits; // one consistent set for this admission
+        long windowNanos = in.windowNanos();
         long now = time.nanoTime();
         long ahead = paidUntil - windowNanos - now;
         if (ahead <= 0) {
@@ -156,21 +210,21 @@ public final class CpuBudget {
             return;
         }
         // Never wait past an enclosing timeout's deadline, as the other guards do not.
-        long mayWait = Math.min(maxWaitNanos, Deadline.remainingNanos());
-        if (whenOver == WhenOver.REFUSE || ahead > mayWait) {
-            throw refuse(ahead, 0, false);
+        long mayWait = Math.min(in.maxWaitNanos(), Deadline.remainingNanos());
+        if (in.whenOver() == WhenOver.REFUSE || ahead > mayWait) {
+            throw refuse(in, ahead, 0, false);
         }
         long start = now;
         while (ahead > 0) {
             LockSupport.parkNanos(this, ahead);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw refuse(ahead, time.nanoTime() - start, true);
+                throw refuse(in, ahead, time.nanoTime() - start, true);
             }
             now = time.nanoTime();
             ahead = paidUntil - windowNanos - now;
             if (ahead > 0 && now - start + ahead > mayWait) {
-                throw refuse(ahead, now - start, false); // others charged more meanwhile
+                throw refuse(in, ahead, now - start, false); // others charged more meanwhile
             }
         }
         waited.increment();
@@ -187,7 +241,7 @@ public final class CpuBudget {
             return;
         }
         cpuNanos.add(usedCpuNanos);
-        long cost = (long) Math.min(MAX_COST_NANOS, usedCpuNanos / cores); // one volatile read of cores
+        long cost = (long) Math.min(MAX_COST_NANOS, usedCpuNanos / limits.cores()); // one volatile read
         long now = time.nanoTime();
         for (;;) {
             long paid = paidUntil;
@@ -199,10 +253,10 @@ public final class CpuBudget {
         }
     }
 
-    private CpuBudgetExceededException refuse(long aheadNanos, long waitedNanos, boolean interrupted) {
+    private CpuBudgetExceededException refuse(Limits in, long aheadNanos, long waitedNanos, boolean interrupted) {
         refused.increment();
-        return new CpuBudgetExceededException(name, cores, windowNanos, aheadNanos, waitedNanos,
-                whenOver == WhenOver.WAIT ? maxWaitNanos : 0, interrupted, writableStackTrace);
+        return new CpuBudgetExceededException(name, in.cores(), in.windowNanos(), aheadNanos, waitedNanos,
+                in.whenOver() == WhenOver.WAIT ? in.maxWaitNanos() : 0, interrupted, writableStackTrace);
     }
 
     /**
@@ -211,22 +265,24 @@ public final class CpuBudget {
      * @return the stats now
      */
     public CpuBudgetStats stats() {
-        return new CpuBudgetStats(name, cores, Duration.ofNanos(cpuNanos.sum()), admitted.sum(), waited.sum(), refused.sum());
+        return new CpuBudgetStats(name, limits.cores(), Duration.ofNanos(cpuNanos.sum()), admitted.sum(), waited.sum(),
+                refused.sum());
     }
 
     @Override
     public String toString() {
-        return "CpuBudget[" + name + ", " + cores + " cores, window " + Duration.ofNanos(windowNanos).toMillis() + " ms, "
-                + whenOver + "]";
+        Limits in = limits;
+        return "CpuBudget[" + name + ", " + in.cores() + " cores, window " + Duration.ofNanos(in.windowNanos()).toMillis()
+                + " ms, " + in.whenOver() + "]";
     }
 
     /** Describes a {@link CpuBudget}; each setting is checked as it is given. Not thread-safe. */
     public static final class Builder {
         private final String name;
         private double cores = Double.NaN;
-        private Duration window = Duration.ofSeconds(1);
+        private Duration window = CpuBudgetConfig.DEFAULT_WINDOW;
         private WhenOver whenOver = WhenOver.WAIT;
-        private Duration maxWait = Duration.ofSeconds(5);
+        private Duration maxWait = CpuBudgetConfig.DEFAULT_MAX_WAIT;
         private boolean writableStackTrace;
         private TimeSource time = TimeSource.system();
 
@@ -241,7 +297,7 @@ public final class CpuBudget {
          * @return this builder
          */
         public Builder cores(double cores) {
-            this.cores = Settings.doubleBetween("cores", cores, 0.001, 1024);
+            this.cores = CpuBudgetConfig.checkedCores(cores);
             return this;
         }
 
@@ -254,7 +310,7 @@ public final class CpuBudget {
          * @return this builder
          */
         public Builder window(Duration window) {
-            this.window = Settings.durationBetween("window", window, Duration.ofMillis(1), Duration.ofMinutes(1));
+            this.window = CpuBudgetConfig.checkedWindow(window);
             return this;
         }
 
@@ -277,7 +333,7 @@ public final class CpuBudget {
          * @return this builder
          */
         public Builder maxWait(Duration maxWait) {
-            this.maxWait = Settings.durationBetween("maxWait", maxWait, Duration.ZERO, Duration.ofHours(1));
+            this.maxWait = CpuBudgetConfig.checkedMaxWait(maxWait);
             return this;
         }
 
@@ -311,10 +367,20 @@ public final class CpuBudget {
          * @throws UnsupportedOperationException if this JVM cannot measure the CPU time of threads
          */
         public CpuBudget build() {
+            return new CpuBudget(config());
+        }
+
+        /**
+         * The settings given so far, checked together.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException if cores was not set
+         */
+        public CpuBudgetConfig config() {
             if (Double.isNaN(cores)) {
                 throw new IllegalArgumentException("cores of CpuBudget '" + name + "' must be set, from 0.001 to 1024");
             }
-            return new CpuBudget(this);
+            return new CpuBudgetConfig(name, cores, window, whenOver, maxWait, writableStackTrace, time);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.watertight;
 
+import dev.watertight.internal.FanOut;
 import dev.watertight.internal.HealthReading;
 import dev.watertight.internal.HealthTracker;
 import dev.watertight.internal.Settings;
@@ -67,13 +68,12 @@ public final class HealthMonitor {
     private final TimeSource time;
     private volatile HealthConfig thresholds; // the thresholds wanted, as last given
     private HealthConfig applied; // guarded by lock: the thresholds the trackers judge by
-    private final HealthListener[] listeners;
+    private final FanOut<HealthListener> listeners;
     private final long resolutionNanos;
     private final long originNanos;
     private final Instant originInstant;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Tracked> tracked = new HashMap<>(); // guarded by lock
-    private final LongAdder listenerFailures = new LongAdder();
     private final LongAdder samplingFailures = new LongAdder();
     private boolean notifying; // guarded by lock
     private volatile HealthReport report;
@@ -92,7 +92,7 @@ public final class HealthMonitor {
         this.time = builder.time;
         this.thresholds = new HealthConfig(builder.defaults, builder.overrides);
         this.applied = thresholds;
-        this.listeners = builder.listeners.toArray(new HealthListener[0]);
+        this.listeners = new FanOut<>(builder.listeners);
         this.resolutionNanos = builder.resolution.toNanos();
         this.originNanos = time.nanoTime();
         this.originInstant = builder.clock.instant();
@@ -185,14 +185,8 @@ public final class HealthMonitor {
         }
     }
 
-    private void tell(CompartmentHealth previous, CompartmentHealth current) {
-        for (HealthListener listener : listeners) {
-            try {
-                listener.onHealthChange(previous, current);
-            } catch (Throwable failure) {
-                listenerFailures.increment();
-            }
-        }
+    private void tell(@Nullable CompartmentHealth previous, @Nullable CompartmentHealth current) {
+        listeners.tell(HealthListener::onHealthChange, previous, current);
     }
 
     /** {@return the report of the last {@link #sample()}; before the first, a healthy report of no compartment} */
@@ -202,7 +196,7 @@ public final class HealthMonitor {
 
     /** {@return how many times a listener threw} */
     public long listenerFailures() {
-        return listenerFailures.sum();
+        return listeners.failures();
     }
 
     /** {@return how many samples taken by {@link #start} failed (the source threw, say); each is skipped} */

@@ -1,6 +1,7 @@
 package dev.watertight;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.watertight.internal.FanOut;
 import dev.watertight.internal.Settings;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -64,7 +64,7 @@ public final class HeapPressure implements AutoCloseable {
     private final double severeAt;
     private final double hysteresis;
     private final boolean writableStackTrace;
-    private final List<Consumer<Level>> listeners = new CopyOnWriteArrayList<>();
+    private final FanOut<Consumer<Level>> listeners = new FanOut<>();
     /** The heap's memory pools, by name, as the JVM's collection notifications name them. */
     private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP)
@@ -188,13 +188,7 @@ public final class HeapPressure implements AutoCloseable {
                 return;
             }
             level = next;
-            for (Consumer<Level> listener : listeners) {
-                try {
-                    listener.accept(next);
-                } catch (RuntimeException ignored) {
-                    // a listener cannot break the signal
-                }
-            }
+            listeners.tell(Consumer::accept, next); // one that throws is counted, and cannot break the signal
         } finally {
             lock.unlock();
         }
@@ -238,12 +232,18 @@ public final class HeapPressure implements AutoCloseable {
 
     /**
      * Hears every change of level, on the thread that made it (the JVM's notification thread).
-     * A listener that throws is ignored.
+     * A listener that throws, even an {@link Error}, is counted ({@link #listenerFailures()}) and
+     * the other listeners still hear the change.
      *
      * @param listener the listener
      */
     public void onChange(Consumer<Level> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+        listeners.add(listener);
+    }
+
+    /** {@return how many times a listener of level changes threw} */
+    public long listenerFailures() {
+        return listeners.failures();
     }
 
     /** Stops listening to the JVM's collections. */

@@ -91,6 +91,17 @@ public interface RateLimiter {
     }
 
     /**
+     * A rate limiter built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the rate limiter
+     */
+    static RateLimiter of(RateLimiterConfig config) {
+        return new GcraRateLimiter(Objects.requireNonNull(config, "config must not be null"));
+    }
+
+    /**
      * A fail-fast rate limiter with the given rate and a burst of {@code permitsPerPeriod}.
      *
      * @param name the compartment's name
@@ -332,7 +343,7 @@ public interface RateLimiter {
          * @throws IllegalArgumentException if the settings do not fit together
          */
         public RateLimiter build() {
-            return new GcraRateLimiter(config());
+            return RateLimiter.of(config());
         }
 
         /**

@@ -105,6 +105,17 @@ public interface Retry {
     }
 
     /**
+     * A retry built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the retry
+     */
+    static Retry of(RetryConfig config) {
+        return new BackoffRetry(Objects.requireNonNull(config, "config must not be null"));
+    }
+
+    /**
      * A retry with the given number of attempts and the other settings at their defaults.
      *
      * @param name the compartment's name
@@ -341,7 +352,7 @@ public interface Retry {
          * @return a new retry, whose budget starts with the floor's reserve only
          */
         public Retry build() {
-            return new BackoffRetry(config());
+            return Retry.of(config());
         }
 
         /**

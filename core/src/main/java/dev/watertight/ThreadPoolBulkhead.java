@@ -78,6 +78,17 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
     }
 
     /**
+     * A thread pool built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the thread pool
+     */
+    static ThreadPoolBulkhead of(ThreadPoolBulkheadConfig config) {
+        return new WorkerPool(Objects.requireNonNull(config, "config must not be null"));
+    }
+
+    /**
      * A thread pool with the given sizes and the other settings at their defaults.
      *
      * @param name the compartment's name
@@ -328,7 +339,7 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
          *     {@code Integer.MAX_VALUE}
          */
         public ThreadPoolBulkhead build() {
-            return new WorkerPool(config());
+            return ThreadPoolBulkhead.of(config());
         }
     }
 }

@@ -53,6 +53,17 @@ public interface Timeout {
         return builder(name).timeout(timeout).build();
     }
 
+    /**
+     * A timeout built from settings made beforehand (by a builder's {@link Builder#config()}, or
+     * read from a file).
+     *
+     * @param config the settings
+     * @return the timeout
+     */
+    static Timeout of(TimeoutConfig config) {
+        return new InterruptingTimeout(Objects.requireNonNull(config, "config must not be null"));
+    }
+
     /** {@return the compartment's name} */
     String name();
 
@@ -60,13 +71,33 @@ public interface Timeout {
     Duration timeout();
 
     /**
+     * The settings in force: those it was built with, as changed since by {@link #reconfigure}.
+     * Its time source and listeners are always those it was built with.
+     *
+     * @return the settings in force
+     */
+    TimeoutConfig config();
+
+    /**
      * Changes the timeout, for calls that start afterwards; calls under way keep the one they
-     * started with.
+     * started with. The time source and the listeners stay those it was built with.
+     *
+     * @param config the new settings, of this timeout's name
+     * @throws IllegalArgumentException if the name is another compartment's
+     */
+    void reconfigure(TimeoutConfig config);
+
+    /**
+     * Changes the timeout alone: {@link #reconfigure(TimeoutConfig)} with the other settings
+     * kept.
      *
      * @param timeout a positive duration, as for the builder
      * @throws IllegalArgumentException naming the setting, the bad value and what is allowed
      */
-    void reconfigure(Duration timeout);
+    default void reconfigure(Duration timeout) {
+        TimeoutConfig now = config();
+        reconfigure(new TimeoutConfig(now.name(), timeout, now.timeSource(), now.listeners()));
+    }
 
     /**
      * Runs the task on this thread, interrupting it if it runs out of time.
@@ -119,7 +150,7 @@ public interface Timeout {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = Settings.positive("timeout", timeout);
+            this.timeout = TimeoutConfig.checkedTimeout(timeout);
             return this;
         }
 
@@ -152,10 +183,21 @@ public interface Timeout {
          * @throws IllegalArgumentException if no timeout was set
          */
         public Timeout build() {
-            if (timeout == null) {
+            return Timeout.of(config());
+        }
+
+        /**
+         * The settings given so far.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException if no timeout was set
+         */
+        public TimeoutConfig config() {
+            Duration given = timeout;
+            if (given == null) {
                 throw new IllegalArgumentException("timeout must be set to a positive duration, was not set");
             }
-            return new InterruptingTimeout(name, timeout, timeSource, List.copyOf(listeners));
+            return new TimeoutConfig(name, given, timeSource, listeners);
         }
     }
 }

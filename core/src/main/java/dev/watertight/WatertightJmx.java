@@ -73,8 +73,12 @@ public final class WatertightJmx {
      * @throws IllegalStateException if a guard of that type and name is registered already
      */
     public static Registration register(Bulkhead bulkhead) {
-        Objects.requireNonNull(bulkhead, "bulkhead must not be null");
-        return register("Bulkhead", bulkhead.name(), new BulkheadMXBean() {
+        return register(GuardKind.BULKHEAD, bulkhead);
+    }
+
+    /** The MXBean of a bulkhead: its stats, and its live change. */
+    static BulkheadMXBean bean(Bulkhead bulkhead) {
+        return new BulkheadMXBean() {
             @Override
             public int getMaxConcurrent() {
                 return bulkhead.stats().maxConcurrent();
@@ -114,7 +118,7 @@ public final class WatertightJmx {
             public void resize(int maxConcurrent) {
                 bulkhead.resize(maxConcurrent);
             }
-        });
+        };
     }
 
     /**
@@ -125,8 +129,12 @@ public final class WatertightJmx {
      * @throws IllegalStateException if a guard of that type and name is registered already
      */
     public static Registration register(ThreadPoolBulkhead pool) {
-        Objects.requireNonNull(pool, "pool must not be null");
-        return register("ThreadPoolBulkhead", pool.name(), new ThreadPoolBulkheadMXBean() {
+        return register(GuardKind.THREAD_POOL, pool);
+    }
+
+    /** The MXBean of a pool: its stats, and its live change. */
+    static ThreadPoolBulkheadMXBean bean(ThreadPoolBulkhead pool) {
+        return new ThreadPoolBulkheadMXBean() {
             @Override
             public int getThreads() {
                 return pool.stats().threads();
@@ -181,7 +189,7 @@ public final class WatertightJmx {
             public void resize(int threads, int queueCapacity) {
                 pool.resize(threads, queueCapacity);
             }
-        });
+        };
     }
 
     /**
@@ -192,8 +200,12 @@ public final class WatertightJmx {
      * @throws IllegalStateException if a guard of that type and name is registered already
      */
     public static Registration register(CircuitBreaker breaker) {
-        Objects.requireNonNull(breaker, "breaker must not be null");
-        return register("CircuitBreaker", breaker.name(), new CircuitBreakerMXBean() {
+        return register(GuardKind.CIRCUIT_BREAKER, breaker);
+    }
+
+    /** The MXBean of a breaker: its stats, and its live change. */
+    static CircuitBreakerMXBean bean(CircuitBreaker breaker) {
+        return new CircuitBreakerMXBean() {
             @Override
             public String getState() {
                 return breaker.state().name();
@@ -233,7 +245,7 @@ public final class WatertightJmx {
             public void reset() {
                 breaker.reset();
             }
-        });
+        };
     }
 
     /**
@@ -244,8 +256,12 @@ public final class WatertightJmx {
      * @throws IllegalStateException if a guard of that type and name is registered already
      */
     public static Registration register(RateLimiter limiter) {
-        Objects.requireNonNull(limiter, "limiter must not be null");
-        return register("RateLimiter", limiter.name(), new RateLimiterMXBean() {
+        return register(GuardKind.RATE_LIMITER, limiter);
+    }
+
+    /** The MXBean of a limiter: its stats, and its live change. */
+    static RateLimiterMXBean bean(RateLimiter limiter) {
+        return new RateLimiterMXBean() {
             @Override
             public int getPermitsPerPeriod() {
                 return limiter.stats().permitsPerPeriod();
@@ -285,7 +301,7 @@ public final class WatertightJmx {
             public void changeRate(int permitsPerPeriod, long periodMillis) {
                 limiter.changeRate(permitsPerPeriod, Duration.ofMillis(periodMillis));
             }
-        });
+        };
     }
 
     /**
@@ -415,10 +431,15 @@ public final class WatertightJmx {
             if (closed) {
                 return;
             }
-            compartment.bulkhead().ifPresent(bulkhead -> keep(WatertightJmx.register(bulkhead)));
-            compartment.threadPool().ifPresent(pool -> keep(WatertightJmx.register(pool)));
-            compartment.circuitBreaker().ifPresent(breaker -> keep(WatertightJmx.register(breaker)));
-            compartment.rateLimiter().ifPresent(limiter -> keep(WatertightJmx.register(limiter)));
+            for (GuardKind<?, ?, ?> kind : GuardKind.all()) {
+                addGuard(compartment, kind);
+            }
+        }
+
+        private <G> void addGuard(Compartment compartment, GuardKind<G, ?, ?> kind) {
+            if (kind.jmxType() != null) {
+                kind.guardOf(compartment).ifPresent(guard -> keep(WatertightJmx.register(kind, guard)));
+            }
         }
 
         private void add(MemoryBulkhead memory) {
@@ -455,6 +476,26 @@ public final class WatertightJmx {
             closed = true;
             registrations.forEach(Registration::close);
         }
+    }
+
+    /**
+     * Registers the MXBean of a guard of any kind that has one.
+     *
+     * @param kind the guard's kind
+     * @param guard the guard
+     * @param <G> its type
+     * @return its registration
+     * @throws IllegalArgumentException if guards of that kind have no MXBean
+     * @throws IllegalStateException if a guard of that type and name is registered already
+     */
+    public static <G> Registration register(GuardKind<G, ?, ?> kind, G guard) {
+        Objects.requireNonNull(guard, kind.name() + " must not be null");
+        String type = kind.jmxType();
+        Object bean = kind.mxBean(guard);
+        if (type == null || bean == null) {
+            throw new IllegalArgumentException("a " + kind.name() + " has no MXBean");
+        }
+        return register(type, kind.guardName(guard), bean);
     }
 
     /**

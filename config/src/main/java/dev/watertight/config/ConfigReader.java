@@ -1,31 +1,23 @@
 package dev.watertight.config;
 
 import dev.watertight.Backoff;
-import dev.watertight.Bulkhead;
-import dev.watertight.BulkheadConfig;
-import dev.watertight.CircuitBreaker;
-import dev.watertight.CircuitBreakerConfig;
 import dev.watertight.Compartment;
 import dev.watertight.CompartmentConfig;
 import dev.watertight.ConfigProblem;
 import dev.watertight.ConfigurationException;
 import dev.watertight.ConnectionCompartmentConfig;
 import dev.watertight.ConnectionPoolConfig;
+import dev.watertight.GuardKind;
 import dev.watertight.HealthConfig;
 import dev.watertight.HealthThresholds;
 import dev.watertight.KeyedCompartments;
 import dev.watertight.KeyedCompartmentsConfig;
 import dev.watertight.MemoryBudgetConfig;
-import dev.watertight.RateLimiter;
-import dev.watertight.RateLimiterConfig;
-import dev.watertight.Retry;
-import dev.watertight.RetryConfig;
-import dev.watertight.ThreadPoolBulkhead;
-import dev.watertight.ThreadPoolBulkheadConfig;
 import dev.watertight.WatertightConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,8 +50,9 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 final class ConfigReader {
     private static final List<String> SECTIONS = List.of("compartments", "memory", "connections", "keyed", "health");
     private static final List<String> KEYED_KEYS = List.of("maxKeys", "idleAfter", "template");
-    private static final List<String> COMPARTMENT_KEYS = List.of(
-            "threadPool", "bulkhead", "circuitBreaker", "rateLimiter", "retry", "timeout", "cpuCores");
+    /** The keys of a compartment: its guards' kinds, as a file names them. */
+    private static final List<String> COMPARTMENT_KEYS = GuardKind.inFiles().stream()
+            .map(kind -> kind.fileKey().orElseThrow()).toList();
 
     private final String source;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -144,52 +137,111 @@ final class ConfigReader {
     private Optional<CompartmentConfig> compartment(String name, String path, Node node) {
         int before = problems.size();
         Map<String, Node> guards = mapping(node, path);
-        ThreadPoolBulkhead.Builder threadPool = null;
-        Bulkhead.Builder bulkhead = null;
-        CircuitBreaker.Builder circuitBreaker = null;
-        RateLimiter.Builder rateLimiter = null;
-        Retry.Builder retry = null;
-        Duration timeout = null;
-        Double cpuCores = null;
+        Map<GuardKind<?, ?, ?>, GuardKind.Reading<?>> readings = new LinkedHashMap<>();
         for (Map.Entry<String, Node> guard : guards.entrySet()) {
             String at = path + "." + guard.getKey();
-            Node value = guard.getValue();
-            switch (guard.getKey()) {
-                case "threadPool" -> threadPool = settings(value, at, ThreadPoolBulkhead.builder(name), GuardSettings.THREAD_POOL);
-                case "bulkhead" -> bulkhead = settings(value, at, Bulkhead.builder(name), GuardSettings.BULKHEAD);
-                case "circuitBreaker" -> circuitBreaker = settings(value, at, CircuitBreaker.builder(name), GuardSettings.CIRCUIT_BREAKER);
-                case "rateLimiter" -> rateLimiter = settings(value, at, RateLimiter.builder(name), GuardSettings.RATE_LIMITER);
-                case "retry" -> retry = retry(value, at, Retry.builder(name));
-                case "timeout" -> timeout = scalar(value, at, Values::duration);
-                case "cpuCores" -> cpuCores = scalar(value, at, Values::decimal);
-                default -> unknown(value, at, guard.getKey(), COMPARTMENT_KEYS);
+            Optional<GuardKind<?, ?, ?>> kind = GuardKind.byFileKey(guard.getKey());
+            if (kind.isEmpty()) {
+                unknown(guard.getValue(), at, guard.getKey(), COMPARTMENT_KEYS);
+                continue;
+            }
+            GuardKind.Reading<?> reading = guardSettings(kind.get(), name, guard.getValue(), at);
+            if (reading != null) {
+                readings.put(kind.get(), reading);
             }
         }
         if (guards.isEmpty() && problems.size() == before) {
             problem(node, path, null, "a compartment needs at least one guard; give one or more of " + COMPARTMENT_KEYS);
         }
-        if (guards.containsKey("threadPool") && guards.containsKey("bulkhead")) {
-            problem(node, path, null, "a compartment has a bulkhead or a thread pool, not both");
+        for (GuardKind<?, ?, ?> kind : GuardKind.inFiles()) {
+            kind.excludes().filter(other -> kind.name().compareTo(other) < 0).ifPresent(other -> {
+                if (kind.fileKey().map(guards::containsKey).orElse(false) && guards.containsKey(other)) {
+                    problem(node, path, null, "a compartment has a " + kind.title() + " or a "
+                            + GuardKind.byFileKey(other).map(GuardKind::title).orElse(other) + ", not both");
+                }
+            });
         }
         if (problems.size() > before) {
             return Optional.empty();
         }
         // Each builder's final check (settings that must fit together) may still refuse.
-        RetryConfig retryConfig = retry == null ? null : built(guards.get("retry"), path + ".retry", retry::config);
-        CircuitBreakerConfig breakerConfig = circuitBreaker == null ? null
-                : built(guards.get("circuitBreaker"), path + ".circuitBreaker", circuitBreaker::config);
-        RateLimiterConfig limiterConfig = rateLimiter == null ? null
-                : built(guards.get("rateLimiter"), path + ".rateLimiter", rateLimiter::config);
-        BulkheadConfig bulkheadConfig = bulkhead == null ? null : built(guards.get("bulkhead"), path + ".bulkhead", bulkhead::config);
-        ThreadPoolBulkheadConfig poolConfig = threadPool == null ? null
-                : built(guards.get("threadPool"), path + ".threadPool", threadPool::config);
+        Map<GuardKind<?, ?, ?>, Object> settings = new LinkedHashMap<>();
+        readings.forEach((kind, reading) -> {
+            String at = path + "." + kind.fileKey().orElse(kind.name());
+            Object config = built(guards.get(kind.fileKey().orElse(kind.name())), at, reading::config);
+            if (config != null) {
+                settings.put(kind, config);
+            }
+        });
         if (problems.size() > before) {
             return Optional.empty();
         }
-        Duration timeLimit = timeout;
-        Double cores = cpuCores;
-        return Optional.ofNullable(built(node, path, () -> new CompartmentConfig(name, retryConfig, breakerConfig,
-                limiterConfig, bulkheadConfig, poolConfig, timeLimit, cores)));
+        return Optional.ofNullable(built(node, path, () -> new CompartmentConfig(name, settings)));
+    }
+
+    /**
+     * One guard's settings, handed to its builder: a mapping of the kind's settings, or, for a kind
+     * a file gives as one value ({@code timeout: 2s}), that value. Returns null if any was wrong.
+     */
+    private <C> GuardKind.@Nullable Reading<C> guardSettings(GuardKind<?, C, ?> kind, String name, Node value,
+            String at) {
+        int before = problems.size();
+        GuardKind.Reading<C> reading = kind.read(name);
+        Optional<String> scalar = kind.scalarSetting();
+        if (scalar.isPresent()) {
+            GuardKind.Setting<C> setting = setting(kind, scalar.get());
+            String fileKey = kind.fileKey().orElse(kind.name());
+            // The builder names its own setting (cores); the file names the kind (cpuCores).
+            give(reading, setting, value, at, message -> message.startsWith(setting.name() + " ")
+                    ? fileKey + message.substring(setting.name().length()) : message);
+        } else {
+            Map<String, Node> entries = mapping(value, at);
+            List<String> allowed = kind.fileSettings().stream().map(GuardKind.Setting::name).toList();
+            // Settings written as a mapping (an exponential backoff) are read before the single
+            // values, so that a file's problems keep the order they have always been listed in.
+            List<Map.Entry<String, Node>> ordered = new ArrayList<>(entries.entrySet());
+            ordered.sort(Comparator.comparing(entry -> !(entry.getValue() instanceof MappingNode)));
+            ordered.forEach(entry -> {
+                String key = entry.getKey();
+                Optional<GuardKind.Setting<C>> setting = kind.fileSettings().stream()
+                        .filter(candidate -> candidate.name().equals(key)).findFirst();
+                if (setting.isEmpty()) {
+                    unknown(entry.getValue(), at + "." + key, key, allowed);
+                } else {
+                    give(reading, setting.get(), entry.getValue(), at + "." + key, Function.identity());
+                }
+            });
+        }
+        return problems.size() > before ? null : reading;
+    }
+
+    private static <C> GuardKind.Setting<C> setting(GuardKind<?, C, ?> kind, String name) {
+        return kind.fileSettings().stream().filter(setting -> setting.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(kind + " has no file setting " + name));
+    }
+
+    /**
+     * Reads one setting's value as its type says and hands it to the builder; a value that does
+     * not read, or that the builder refuses, is a problem where the value is written.
+     */
+    private <C> void give(GuardKind.Reading<C> reading, GuardKind.Setting<C> setting, Node value, String at,
+            Function<String, String> message) {
+        if (setting.type() == GuardKind.ValueType.BACKOFF && value instanceof MappingNode exponential) {
+            Backoff parsed = exponential(exponential, at);
+            if (parsed != null) {
+                reading.set(setting, parsed);
+            }
+            return;
+        }
+        String text = scalar(value, at, Function.identity());
+        if (text == null) {
+            return;
+        }
+        try {
+            reading.set(setting, Values.of(setting.type(), text));
+        } catch (IllegalArgumentException | IllegalStateException notAllowed) {
+            problem(value, at, text, message.apply(String.valueOf(notAllowed.getMessage())));
+        }
     }
 
     /**
@@ -300,13 +352,7 @@ final class ConfigReader {
         }
     }
 
-    /** Applies every setting of one guard to its builder; returns null if any was wrong. */
-    private <B> @Nullable B settings(Node node, String path, B builder, Map<String, Setting<B>> allowed) {
-        int before = problems.size();
-        apply(mapping(node, path), path, builder, allowed);
-        return problems.size() > before ? null : builder;
-    }
-
+    /** Applies single-valued settings of a section that is not a guard (health) to its builder. */
     private <B> void apply(Map<String, Node> entries, String path, B builder, Map<String, Setting<B>> allowed) {
         entries.forEach((key, value) -> {
             String at = path + "." + key;
@@ -325,21 +371,6 @@ final class ConfigReader {
                 problem(value, at, text, notAllowed.getMessage());
             }
         });
-    }
-
-    /** A retry: {@code maxAttempts} and {@code backoff} (the word none, a fixed duration, or exponential). */
-    private Retry.@Nullable Builder retry(Node node, String path, Retry.Builder builder) {
-        int before = problems.size();
-        Map<String, Node> entries = mapping(node, path);
-        if (entries.get("backoff") instanceof MappingNode exponential) {
-            entries.remove("backoff");
-            Backoff parsed = exponential(exponential, path + ".backoff");
-            if (parsed != null) {
-                builder.backoff(parsed);
-            }
-        }
-        apply(entries, path, builder, GuardSettings.RETRY);
-        return problems.size() > before ? null : builder;
     }
 
     /** {@code {initial: 100ms, multiplier: 2, max: 5s}}; the multiplier is 2 unless given. */

@@ -1,5 +1,7 @@
 package dev.watertight.config;
 
+import dev.watertight.Backoff;
+import dev.watertight.GuardKind;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -19,6 +21,25 @@ final class Values {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?", Pattern.CASE_INSENSITIVE);
 
     private Values() {}
+
+    /**
+     * Reads a value of a guard's setting, of the type the setting says.
+     *
+     * @param type the setting's type
+     * @param text the text as written
+     * @return an Integer, Double, Boolean, Duration or Backoff
+     * @throws IllegalArgumentException saying what is wrong and what is allowed
+     */
+    static Object of(GuardKind.ValueType type, String text) {
+        return switch (type) {
+            case WHOLE_NUMBER -> wholeNumber(text);
+            case DECIMAL -> decimal(text);
+            case BOOLEAN -> bool(text);
+            case DURATION -> duration(text);
+            // `backoff: none` or `backoff: 200ms`; the exponential form is a mapping, read by ConfigReader.
+            case BACKOFF -> text.strip().equals("none") ? Backoff.none() : Backoff.fixed(duration(text));
+        };
+    }
 
     static int wholeNumber(String text) {
         try {

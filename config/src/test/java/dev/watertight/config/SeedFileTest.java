@@ -38,7 +38,7 @@ class SeedFileTest {
         assertThat(payment.circuitBreaker().consecutiveFailures()).isEqualTo(3);
         assertThat(payment.circuitBreaker().openDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(payment.bulkhead().maxConcurrent()).isEqualTo(10);
-        assertThat(payment.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(payment.timeout().timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.compartments().get("email").retry().maxAttempts()).isEqualTo(3);
         assertThat(config.compartments().get("email").retry().backoff())
                 .isEqualTo(dev.watertight.Backoff.exponential(Duration.ofMillis(100), 2, Duration.ofSeconds(1)));

@@ -1,6 +1,5 @@
 package dev.watertight.internal;
 
-import dev.watertight.Backoff;
 import dev.watertight.CompartmentRejectedException;
 import dev.watertight.Retry;
 import dev.watertight.RetryConfig;

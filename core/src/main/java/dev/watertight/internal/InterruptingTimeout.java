@@ -1,15 +1,14 @@
 package dev.watertight.internal;
 
-import dev.watertight.CompartmentListener;
 import dev.watertight.Deadline;
 import dev.watertight.TaskTimeoutException;
 import dev.watertight.TimeSource;
+import dev.watertight.TimeoutConfig;
 import dev.watertight.Timeout;
 import dev.watertight.TimeoutStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -50,16 +49,13 @@ public final class InterruptingTimeout implements Timeout {
     /**
      * Creates the timeout.
      *
-     * @param name the compartment's name
-     * @param timeout the longest a call may take
-     * @param time the clock and timer
-     * @param listeners who hears timeouts
+     * @param config its settings
      */
-    public InterruptingTimeout(String name, Duration timeout, TimeSource time, List<CompartmentListener> listeners) {
-        this.name = name;
-        this.limit = new Limit(timeout, timeout.toNanos());
-        this.time = time;
-        this.listeners = new Listeners(name, listeners);
+    public InterruptingTimeout(TimeoutConfig config) {
+        this.name = config.name();
+        this.limit = new Limit(config);
+        this.time = config.timeSource();
+        this.listeners = new Listeners(name, config.listeners());
     }
 
     @Override
@@ -73,13 +69,25 @@ public final class InterruptingTimeout implements Timeout {
     }
 
     @Override
-    public void reconfigure(Duration timeout) {
-        Settings.positive("timeout", timeout);
-        limit = new Limit(timeout, timeout.toNanos());
+    public TimeoutConfig config() {
+        return limit.config();
     }
 
-    /** A timeout and its length in nanoseconds. */
-    private record Limit(Duration timeout, long nanos) {}
+    @Override
+    public void reconfigure(TimeoutConfig config) {
+        if (!config.name().equals(name)) {
+            throw new IllegalArgumentException("Timeout '" + name + "' cannot take the settings of '" + config.name() + "'");
+        }
+        TimeoutConfig kept = limit.config(); // the time source and listeners stay those it was built with
+        limit = new Limit(new TimeoutConfig(name, config.timeout(), kept.timeSource(), kept.listeners()));
+    }
+
+    /** The settings in force and the timeout in nanoseconds, read together by each call. */
+    private record Limit(TimeoutConfig config, Duration timeout, long nanos) {
+        Limit(TimeoutConfig config) {
+            this(config, config.timeout(), config.timeout().toNanos());
+        }
+    }
 
     @Override
     @SuppressWarnings("try") // a Deadline.Scope is opened for its close() alone

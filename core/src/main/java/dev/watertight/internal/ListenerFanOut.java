@@ -4,20 +4,17 @@ import dev.watertight.CircuitBreaker;
 import dev.watertight.CompartmentListener;
 import dev.watertight.CompartmentRejectedException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One listener that passes every event on to listeners added at any time (a registry's
  * metrics, dashboard or alerting join after its guards were built). Each listener is called in
  * turn; one that throws is counted and the others still hear the event. Adding is rare, so the
- * list is copied on write and each event reads it without a lock.
+ * list is copied on write and each event reads it without a lock (see {@link FanOut}).
+ *
+ * <p>Thread-safe.
  */
 public final class ListenerFanOut implements CompartmentListener {
-    private final List<CompartmentListener> listeners = new CopyOnWriteArrayList<>();
-    private final LongAdder failures = new LongAdder();
+    private final FanOut<CompartmentListener> listeners = new FanOut<>();
 
     /**
      * Adds a listener after the ones already there.
@@ -25,55 +22,31 @@ public final class ListenerFanOut implements CompartmentListener {
      * @param listener the listener
      */
     public void add(CompartmentListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+        listeners.add(listener);
     }
 
-    /** How many times a listener threw. */
+    /** {@return how many times a listener threw} */
     public long failures() {
-        return failures.sum();
+        return listeners.failures();
     }
 
     @Override
     public void onRejected(String compartment, CompartmentRejectedException rejection) {
-        for (CompartmentListener listener : listeners) {
-            try {
-                listener.onRejected(compartment, rejection);
-            } catch (Throwable failure) {
-                failures.increment();
-            }
-        }
+        listeners.tell(CompartmentListener::onRejected, compartment, rejection);
     }
 
     @Override
     public void onTimedOut(String compartment, Duration timeout) {
-        for (CompartmentListener listener : listeners) {
-            try {
-                listener.onTimedOut(compartment, timeout);
-            } catch (Throwable failure) {
-                failures.increment();
-            }
-        }
+        listeners.tell(CompartmentListener::onTimedOut, compartment, timeout);
     }
 
     @Override
     public void onCancelled(String compartment, boolean wasRunning) {
-        for (CompartmentListener listener : listeners) {
-            try {
-                listener.onCancelled(compartment, wasRunning);
-            } catch (Throwable failure) {
-                failures.increment();
-            }
-        }
+        listeners.tell(CompartmentListener::onCancelled, compartment, wasRunning);
     }
 
     @Override
     public void onStateChange(String compartment, CircuitBreaker.State from, CircuitBreaker.State to) {
-        for (CompartmentListener listener : listeners) {
-            try {
-                listener.onStateChange(compartment, from, to);
-            } catch (Throwable failure) {
-                failures.increment();
-            }
-        }
+        listeners.tell(CompartmentListener::onStateChange, compartment, from, to);
     }
 }

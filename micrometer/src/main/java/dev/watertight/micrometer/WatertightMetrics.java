@@ -1,20 +1,16 @@
 package dev.watertight.micrometer;
 
 import dev.watertight.Bulkhead;
-import dev.watertight.BulkheadStats;
 import dev.watertight.CircuitBreaker;
-import dev.watertight.CircuitBreakerStats;
 import dev.watertight.Compartment;
 import dev.watertight.CompartmentRegistry;
-import dev.watertight.CompartmentStats;
+import dev.watertight.GuardKind;
 import dev.watertight.KeyedCompartments;
 import dev.watertight.KeyedCompartmentsStats;
 import dev.watertight.MemoryBulkhead;
 import dev.watertight.MemoryBulkheadStats;
 import dev.watertight.RateLimiter;
-import dev.watertight.RateLimiterStats;
 import dev.watertight.ThreadPoolBulkhead;
-import dev.watertight.ThreadPoolStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -57,6 +52,10 @@ import org.jspecify.annotations.Nullable;
  * bound more than once to one registry (alone and in its compartment, say, or in a compartment
  * given both directly and through its registry) is timed once, under the tags of its first binding,
  * so that no call is counted twice.
+ *
+ * <p>A guard's meters and timers are those its {@link GuardKind} describes ({@link GuardKind#meters()},
+ * {@link GuardKind#timings()}), so a compartment publishes every kind of guard it has without this
+ * class naming them one by one; the tables below list them.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -150,12 +149,7 @@ public final class WatertightMetrics implements MeterBinder {
      * @return this
      */
     public WatertightMetrics bulkhead(Bulkhead bulkhead) {
-        Objects.requireNonNull(bulkhead, "bulkhead must not be null");
-        bindings.add(registry -> {
-            bindBulkhead(registry, bulkhead.name(), bulkhead.name(), bulkhead::stats);
-            timeBulkhead(registry, bulkhead, bulkhead.name());
-        });
-        return this;
+        return guard(GuardKind.BULKHEAD, bulkhead);
     }
 
     /**
@@ -165,12 +159,7 @@ public final class WatertightMetrics implements MeterBinder {
      * @return this
      */
     public WatertightMetrics threadPool(ThreadPoolBulkhead pool) {
-        Objects.requireNonNull(pool, "pool must not be null");
-        bindings.add(registry -> {
-            bindThreadPool(registry, pool.name(), pool.name(), pool::stats);
-            timeThreadPool(registry, pool, pool.name());
-        });
-        return this;
+        return guard(GuardKind.THREAD_POOL, pool);
     }
 
     /**
@@ -180,9 +169,7 @@ public final class WatertightMetrics implements MeterBinder {
      * @return this
      */
     public WatertightMetrics circuitBreaker(CircuitBreaker breaker) {
-        Objects.requireNonNull(breaker, "breaker must not be null");
-        bindings.add(registry -> bindBreaker(registry, breaker.name(), breaker.name(), breaker::stats));
-        return this;
+        return guard(GuardKind.CIRCUIT_BREAKER, breaker);
     }
 
     /**
@@ -192,8 +179,22 @@ public final class WatertightMetrics implements MeterBinder {
      * @return this
      */
     public WatertightMetrics rateLimiter(RateLimiter limiter) {
-        Objects.requireNonNull(limiter, "limiter must not be null");
-        bindings.add(registry -> bindRateLimiter(registry, limiter.name(), limiter.name(), limiter::stats));
+        return guard(GuardKind.RATE_LIMITER, limiter);
+    }
+
+    /**
+     * Publishes one guard alone, with the meters (and, with {@link #timers()}, the timers) its
+     * kind describes; its {@code compartment} tag is its own name.
+     *
+     * @param kind the guard's kind
+     * @param guard the guard
+     * @param <G> the guard's type
+     * @return this
+     */
+    public <G> WatertightMetrics guard(GuardKind<G, ?, ?> kind, G guard) {
+        Objects.requireNonNull(kind, "kind must not be null");
+        Objects.requireNonNull(guard, kind.name() + " must not be null");
+        bindings.add(registry -> bindGuard(registry, kind, guard, kind.guardName(guard)));
         return this;
     }
 
@@ -236,21 +237,14 @@ public final class WatertightMetrics implements MeterBinder {
     }
 
     private void bindCompartment(MeterRegistry registry, Compartment compartment) {
-        String tag = compartment.name();
-        compartment.bulkhead().ifPresent(bulkhead -> timeBulkhead(registry, bulkhead, tag));
-        compartment.threadPool().ifPresent(pool -> timeThreadPool(registry, pool, tag));
-        CompartmentStats now = compartment.stats(); // which guards it has does not change
-        if (now.bulkhead() != null) {
-            bindBulkhead(registry, now.bulkhead().name(), tag, () -> compartment.stats().bulkhead());
+        for (GuardKind<?, ?, ?> kind : GuardKind.all()) {
+            bindKind(registry, kind, compartment);
         }
-        if (now.threadPool() != null) {
-            bindThreadPool(registry, now.threadPool().name(), tag, () -> compartment.stats().threadPool());
-        }
-        if (now.circuitBreaker() != null) {
-            bindBreaker(registry, now.circuitBreaker().name(), tag, () -> compartment.stats().circuitBreaker());
-        }
-        if (now.rateLimiter() != null) {
-            bindRateLimiter(registry, now.rateLimiter().name(), tag, () -> compartment.stats().rateLimiter());
+    }
+
+    private <G> void bindKind(MeterRegistry registry, GuardKind<G, ?, ?> kind, Compartment compartment) {
+        if (!kind.meters().isEmpty() || kind.timings().isPresent()) {
+            kind.guardOf(compartment).ifPresent(guard -> bindGuard(registry, kind, guard, compartment.name()));
         }
     }
 
@@ -282,22 +276,31 @@ public final class WatertightMetrics implements MeterBinder {
         return timed.computeIfAbsent(new Identity(registry), any -> ConcurrentHashMap.newKeySet()).add(new Identity(guard));
     }
 
-    private void timeBulkhead(MeterRegistry registry, Bulkhead bulkhead, String compartment) {
-        if (timers && firstTiming(registry, bulkhead)) {
-            Tags tags = tags(bulkhead.name(), compartment);
-            bulkhead.recordTimings(new MicrometerCallTimings(
-                    timer(registry, "watertight.bulkhead.wait", tags, "Time calls waited for a permit"),
-                    timer(registry, "watertight.bulkhead.execution", tags, "Time calls held a permit")));
+    /**
+     * One guard's meters and timers, as its kind describes them. The meters share one stats
+     * supplier: counters hold it weakly, the gauges beside them strongly.
+     */
+    private <G, S> void bindGuard(MeterRegistry registry, GuardKind<G, ?, S> kind, G guard, String compartment) {
+        Tags tags = tags(kind.guardName(guard), compartment);
+        Supplier<S> stats = () -> Objects.requireNonNull(kind.snapshot(guard), kind.name());
+        for (GuardKind.Meter<S> meter : kind.meters()) {
+            Tags tagged = tags;
+            for (int i = 0; i < meter.tags().size(); i += 2) {
+                tagged = tagged.and(meter.tags().get(i), meter.tags().get(i + 1));
+            }
+            if (meter.counter()) {
+                counter(registry, meter.name(), tagged, stats, meter.value(), meter.description());
+            } else {
+                gauge(registry, meter.name(), tagged, stats, meter.value(), meter.description(), meter.unit());
+            }
         }
-    }
-
-    private void timeThreadPool(MeterRegistry registry, ThreadPoolBulkhead pool, String compartment) {
-        if (timers && firstTiming(registry, pool)) {
-            Tags tags = tags(pool.name(), compartment);
-            pool.recordTimings(new MicrometerCallTimings(
-                    timer(registry, "watertight.threadpool.queue.wait", tags, "Time tasks waited to start"),
-                    timer(registry, "watertight.threadpool.execution", tags, "Time tasks ran")));
-        }
+        kind.timings().ifPresent(timings -> {
+            if (timers && firstTiming(registry, guard)) {
+                timings.attach().apply(guard, new MicrometerCallTimings(
+                        timer(registry, timings.waitMeter(), tags, timings.waitDescription()),
+                        timer(registry, timings.executionMeter(), tags, timings.executionDescription())));
+            }
+        });
     }
 
     private static Timer timer(MeterRegistry registry, String meter, Tags tags, String description) {
@@ -319,55 +322,6 @@ public final class WatertightMetrics implements MeterBinder {
             ToDoubleFunction<S> value, String description, @Nullable String unit) {
         Gauge.builder(meter, stats, supplier -> value.applyAsDouble(supplier.get()))
                 .tags(tags).description(description).baseUnit(unit).strongReference(true).register(registry);
-    }
-
-    private static void bindBulkhead(MeterRegistry registry, String name, String compartment, Supplier<BulkheadStats> stats) {
-        Tags tags = tags(name, compartment);
-        String calls = "watertight.bulkhead.calls";
-        counter(registry, calls, tags.and("outcome", "accepted"), stats, BulkheadStats::accepted, "Calls admitted");
-        counter(registry, calls, tags.and("outcome", "rejected"), stats, BulkheadStats::rejected, "Calls refused");
-        counter(registry, calls, tags.and("outcome", "succeeded"), stats, BulkheadStats::succeeded, "Calls that returned");
-        counter(registry, calls, tags.and("outcome", "failed"), stats, BulkheadStats::failed, "Calls that threw");
-        gauge(registry, "watertight.bulkhead.in.use", tags, stats, BulkheadStats::inUse, "Permits held now", null);
-        gauge(registry, "watertight.bulkhead.waiting", tags, stats, BulkheadStats::waiting, "Callers waiting now", null);
-        gauge(registry, "watertight.bulkhead.limit", tags, stats, BulkheadStats::maxConcurrent, "The limit", null);
-    }
-
-    private static void bindThreadPool(MeterRegistry registry, String name, String compartment, Supplier<ThreadPoolStats> stats) {
-        Tags tags = tags(name, compartment);
-        String tasks = "watertight.threadpool.tasks";
-        counter(registry, tasks, tags.and("outcome", "submitted"), stats, ThreadPoolStats::submitted, "Tasks admitted");
-        counter(registry, tasks, tags.and("outcome", "succeeded"), stats, ThreadPoolStats::succeeded, "Tasks that returned");
-        counter(registry, tasks, tags.and("outcome", "failed"), stats, ThreadPoolStats::failed, "Tasks that threw");
-        counter(registry, tasks, tags.and("outcome", "rejected"), stats, ThreadPoolStats::rejected, "Tasks refused");
-        counter(registry, tasks, tags.and("outcome", "timed.out"), stats, ThreadPoolStats::timedOut, "Tasks past their timeout");
-        counter(registry, tasks, tags.and("outcome", "cancelled"), stats, ThreadPoolStats::cancelled, "Tasks cancelled");
-        gauge(registry, "watertight.threadpool.active", tags, stats, ThreadPoolStats::activeThreads, "Threads running a task", null);
-        gauge(registry, "watertight.threadpool.queued", tags, stats, ThreadPoolStats::queued, "Tasks waiting in the queue", null);
-        gauge(registry, "watertight.threadpool.queue.capacity", tags, stats, ThreadPoolStats::queueCapacity, "The queue's bound", null);
-        gauge(registry, "watertight.threadpool.threads", tags, stats, ThreadPoolStats::threads, "The pool's threads", null);
-    }
-
-    private static void bindBreaker(MeterRegistry registry, String name, String compartment, Supplier<CircuitBreakerStats> stats) {
-        Tags tags = tags(name, compartment);
-        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-            gauge(registry, "watertight.circuitbreaker.state", tags.and("state", state.name().toLowerCase(Locale.ROOT)),
-                    stats, now -> now.state() == state ? 1 : 0, "1 for the breaker's current state, 0 for the others", null);
-        }
-        gauge(registry, "watertight.circuitbreaker.failure.rate", tags, stats, CircuitBreakerStats::failureRate,
-                "Failure rate of the window, percent", "percent");
-        gauge(registry, "watertight.circuitbreaker.slow.call.rate", tags, stats, CircuitBreakerStats::slowCallRate,
-                "Slow-call rate of the window, percent", "percent");
-        counter(registry, "watertight.circuitbreaker.not.permitted", tags, stats, CircuitBreakerStats::notPermitted,
-                "Calls refused while open");
-    }
-
-    private static void bindRateLimiter(MeterRegistry registry, String name, String compartment, Supplier<RateLimiterStats> stats) {
-        Tags tags = tags(name, compartment);
-        counter(registry, "watertight.ratelimiter.calls", tags.and("outcome", "granted"), stats, RateLimiterStats::granted, "Permits granted");
-        counter(registry, "watertight.ratelimiter.calls", tags.and("outcome", "rejected"), stats, RateLimiterStats::rejected, "Calls refused");
-        gauge(registry, "watertight.ratelimiter.available", tags, stats, RateLimiterStats::availablePermits, "Permits available now", null);
-        gauge(registry, "watertight.ratelimiter.waiting", tags, stats, RateLimiterStats::waiting, "Callers waiting now", null);
     }
 
     private static void bindMemory(MeterRegistry registry, String name, Supplier<MemoryBulkheadStats> stats) {

@@ -296,7 +296,8 @@ public final class WatertightMetrics implements MeterBinder {
         }
         kind.timings().ifPresent(timings -> {
             if (timers && firstTiming(registry, guard)) {
-                timings.attach().apply(guard, new MicrometerCallTimings(
+                // Attached for the guard's life: a registry's meters are never unbound one by one.
+                var unused = timings.attach().apply(guard, new MicrometerCallTimings(
                         timer(registry, timings.waitMeter(), tags, timings.waitDescription()),
                         timer(registry, timings.executionMeter(), tags, timings.executionDescription())));
             }

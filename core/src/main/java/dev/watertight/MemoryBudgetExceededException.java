@@ -73,7 +73,7 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
     @Override
     protected String describe() {
         StringBuilder message = new StringBuilder("MemoryBulkhead '").append(compartment()).append("' refused ")
-                .append(bytes(requested)).append(requested < 1024 ? "" : " (" + requested + " bytes)").append(": ");
+                .append(bytesExactly(requested)).append(": ");
         if (largerThanBudget) {
             message.append("more than its whole budget ").append(bytes(budget));
         } else if (fullParent == null) {
@@ -90,6 +90,14 @@ public final class MemoryBudgetExceededException extends CompartmentRejectedExce
                     .append(Duration.ofNanos(maxWaitNanos).toMillis()).append(" ms)");
         }
         return message.toString();
+    }
+
+    /**
+     * A size for people with the exact count beside it when rounding could hide a difference:
+     * {@code 2.0 KiB (2049 bytes)}, but {@code 1000 B}.
+     */
+    static String bytesExactly(long bytes) {
+        return bytes < 1024 ? bytes(bytes) : bytes(bytes) + " (" + bytes + " bytes)";
     }
 
     /** A size for people: bytes, KiB, MiB, GiB or TiB with one decimal. */

@@ -128,8 +128,8 @@ public final class MemoryBulkhead {
             for (MemoryBulkhead child : liveChildren()) {
                 if (child.budget > bytes) {
                     throw new IllegalArgumentException("budget of '" + name + "' must be at least the budget of its child '"
-                            + child.name + "', " + MemoryBudgetExceededException.bytes(child.budget) + ", was "
-                            + MemoryBudgetExceededException.bytes(bytes));
+                            + child.name + "', " + MemoryBudgetExceededException.bytesExactly(child.budget) + ", was "
+                            + MemoryBudgetExceededException.bytesExactly(bytes));
                 }
             }
             long before = budget;
@@ -164,8 +164,8 @@ public final class MemoryBulkhead {
 
     private static IllegalArgumentException aboveParent(String name, long bytes, MemoryBulkhead parent) {
         return new IllegalArgumentException("budget of '" + name + "' must be at most the budget of its parent '"
-                + parent.name + "', " + MemoryBudgetExceededException.bytes(parent.budget) + ", was "
-                + MemoryBudgetExceededException.bytes(bytes));
+                + parent.name + "', " + MemoryBudgetExceededException.bytesExactly(parent.budget) + ", was "
+                + MemoryBudgetExceededException.bytesExactly(bytes));
     }
 
     /** {@return the bulkhead whose budget this one's reservations also count against, or null} */

@@ -9,24 +9,27 @@ import java.time.Duration;
  *
  * <p>Without a budget, a retry that allows three attempts turns an outage into three times the
  * traffic, just when the dependency can least take it; stacked over three layers of services,
- * 27 times. With a budget of {@code retryRatio} 0.2, retries add at most 20 % to the calls of
- * the last {@code window}, however many attempts each call is allowed. The floor,
+ * 27 times. With a budget of {@code retryRatio} 0.2, retries add about 20 % to the recent calls
+ * (see the bound below), however many attempts each call is allowed. The floor,
  * {@code minRetriesPerSecond}, lets a quiet service retry its rare failures even though it has
  * made too few calls to earn retries by the ratio.
  *
- * <p>In every window, retries are at most {@code retryRatio × calls + minRetriesPerSecond ×
- * window}, and over any time {@code T}, at most {@code retryRatio × calls +
- * minRetriesPerSecond × (T + window)}; the exact guarantee, including how "recent" is measured,
- * is in {@link Retry}. When the budget is spent, a call that would have been retried fails with
- * its last failure instead, and {@link RetryStats#retriesDeniedByBudget()} counts it.
+ * <p>The bound, as {@link Retry} states it with how "recent" is measured: from the moment the
+ * retry is built, over any time {@code T} of its time source,
+ * {@code retries <= retryRatio × first attempts + minRetriesPerSecond × (T + window)}. It is not
+ * a bound per window: "recent" starts at marks taken a tenth of a window apart, so a window
+ * placed anywhere may see more than one window's floor. With ratio 0, a floor of 10 per second
+ * and a 1 s window, 10 retries at 0.95 s and 10 more at 1.9 s are allowed: 20 within 0.95 s,
+ * within the bound above (10 × (1.9 s + 1 s) = 29). When the budget is spent, a call that
+ * would have been retried fails with its last failure instead, and {@link RetryStats#retriesDeniedByBudget()} counts it.
  *
  * <p>Immutable.
  *
  * <p>The design follows Finagle's {@code RetryBudget}, whose defaults ({@link #DEFAULT}) it
  * shares.
  *
- * @param retryRatio retries allowed per call, from 0.0 to 1000.0: 0.1 means retries may be at
- *     most 10 % of the calls in the window
+ * @param retryRatio retries allowed per call, from 0.0 to 1000.0: 0.1 means retries may be about
+ *     10 % of the recent calls (the exact bound is above)
  * @param minRetriesPerSecond retries allowed per second of the window whatever the number of
  *     calls, from 0
  * @param window how far back "recent" goes, from 10 ms to 1 hour

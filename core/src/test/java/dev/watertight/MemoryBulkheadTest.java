@@ -164,10 +164,25 @@ class MemoryBulkheadTest {
                 .hasMessage("budget of 'user-cache' must be set, in bytes, from 1 to 2^62");
         MemoryBulkhead parent = MemoryBulkhead.builder("caches").budget(300 * MB).build();
         assertThatThrownBy(() -> MemoryBulkhead.builder("static-cache").budget(400 * MB).parent(parent).build())
-                .hasMessage("budget of 'static-cache' must be at most the budget of its parent 'caches', 300.0 MiB, was 400.0 MiB");
+                .hasMessage("budget of 'static-cache' must be at most the budget of its parent 'caches', 300.0 MiB (314572800 bytes), was 400.0 MiB (419430400 bytes)");
         assertThatThrownBy(() -> parent.tryReserve(-1)).hasMessage("bytes asked of MemoryBulkhead 'caches' must be zero or more, was -1");
         assertThatThrownBy(() -> parent.reserve(1, Duration.ofMillis(-1)))
                 .hasMessageStartingWith("maxWait must be");
+    }
+
+    @Test
+    void budgetMessagesGiveExactBytesSoThatTheyNeverContradictThemselves() {
+        MemoryBulkhead parent = MemoryBulkhead.builder("parent2k").budget(2048).build();
+        assertThatThrownBy(() -> MemoryBulkhead.builder("child2k").budget(2049).parent(parent).build())
+                .hasMessage("budget of 'child2k' must be at most the budget of its parent 'parent2k',"
+                        + " 2.0 KiB (2048 bytes), was 2.0 KiB (2049 bytes)");
+        MemoryBulkhead child = MemoryBulkhead.builder("child2k").budget(2047).parent(parent).build();
+        assertThatThrownBy(() -> child.resize(2049))
+                .hasMessage("budget of 'child2k' must be at most the budget of its parent 'parent2k',"
+                        + " 2.0 KiB (2048 bytes), was 2.0 KiB (2049 bytes)");
+        assertThatThrownBy(() -> parent.resize(2046))
+                .hasMessage("budget of 'parent2k' must be at least the budget of its child 'child2k',"
+                        + " 2.0 KiB (2047 bytes), was 2.0 KiB (2046 bytes)");
     }
 
     @Test

@@ -160,4 +160,37 @@ class RetryBudgetTest {
         assertThat(retry.stats().retries()).isEqualTo(3);
         assertThat(attempts).hasValue(5);
     }
+
+    /**
+     * Issue 19, item 11: {@link RetryBudget} said that in every window retries are at most
+     * {@code retryRatio × calls + minRetriesPerSecond × window}; here 20 retries fall within
+     * 0.95 s against a floor of 10 per 1 s window. The bound both Javadocs now state, over the time
+     * since the retry was built, holds; and the two Javadocs say the same thing.
+     */
+    @Test
+    void bothJavadocsStateTheBoundThatHoldsNotAPerWindowOne() throws IOException {
+        Retry retry = budgeted(0.0, 10, Duration.ofSeconds(1), 2);
+        time.advance(950, TimeUnit.MILLISECONDS); // the last bucket of the first window
+        failingCalls(retry, 15);
+        assertThat(retry.stats().retries()).isEqualTo(10);
+        time.advance(950, TimeUnit.MILLISECONDS); // 1.9 s: the first window's mark has slid out
+        failingCalls(retry, 15);
+
+        long retries = retry.stats().retries();
+        assertThat(retries).as("retries within 0.95 s, more than the floor of one window").isEqualTo(20);
+        double stated = 0.0 * 30 + 10 * (1.9 + 1.0); // ratio × first attempts + floor × (T + window)
+        assertThat((double) retries).isLessThanOrEqualTo(stated);
+
+        String bound = "retries <= retryRatio × first attempts + minRetriesPerSecond × (T + window)";
+        String budgetDoc = javadoc("RetryBudget.java");
+        assertThat(budgetDoc).contains(bound).doesNotContainIgnoringCase("in every window");
+        assertThat(javadoc("Retry.java")).contains(bound);
+    }
+
+    /** The Javadoc of a main source file of this package, with its comment markers and line breaks folded away. */
+    private static String javadoc(String file) throws IOException {
+        java.nio.file.Path source = java.nio.file.Path.of("src/main/java/dev/watertight", file);
+        String text = java.nio.file.Files.readString(source, java.nio.charset.StandardCharsets.UTF_8);
+        return text.replaceAll("\\R\\s*\\*\\s?", " ").replaceAll("\\{@code ([^}]*)}", "$1").replaceAll(" +", " ");
+    }
 }

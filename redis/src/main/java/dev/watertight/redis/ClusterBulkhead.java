@@ -69,7 +69,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <h2>Fencing</h2>
- * Every grant carries a fencing token from a counter that only grows ({@link Lease#fencingToken()}).
+ * Every grant carries a fencing token that only grows ({@link Lease#fencingToken()}), also after
+ * Redis lost its data: the larger of the last token plus one and the server's clock in
+ * microseconds (argued in {@link LeaseScripts}).
  * A holder that paused (a long GC, {@code SIGSTOP}) past its lease may still believe it holds
  * the permit; the resource it guards can refuse any request whose token is lower than one it
  * has already seen (Kleppmann, "How to do distributed locking", 2016). The renewal thread tells
@@ -124,6 +126,7 @@ public final class ClusterBulkhead implements AutoCloseable {
     private final String limitArg;
     private final String leaseMillis;
     private final long maxWaitNanos;
+    private final long leaseNanos;
     private final String idPrefix = UUID.randomUUID() + ":";
     private final AtomicLong nextId = new AtomicLong();
     private final ScheduledExecutorService scheduler;
@@ -155,6 +158,7 @@ public final class ClusterBulkhead implements AutoCloseable {
         this.limitArg = Integer.toString(config.maxConcurrent());
         this.leaseMillis = Long.toString(config.leaseTime().toMillis());
         this.maxWaitNanos = config.maxWait().toNanos();
+        this.leaseNanos = config.leaseTime().toNanos();
         this.local = config.fallback() == FallbackPolicy.FALLBACK_LOCAL
                 ? Bulkhead.builder(name).maxConcurrent(config.localShare()).maxWait(config.maxWait())
                         .writableStackTrace(config.writableStackTrace()).build()
@@ -264,6 +268,7 @@ public final class ClusterBulkhead implements AutoCloseable {
             return await();
         }
         String id = nextLeaseId();
+        long askedAt = System.nanoTime();
         Reply reply;
         try {
             reply = attempt(id, 0);
@@ -275,7 +280,7 @@ public final class ClusterBulkhead implements AutoCloseable {
             return fallback(e.getMessage(), false);
         }
         if (reply.granted()) {
-            return grant(id, reply.token(), null);
+            return grant(id, reply.token(), null, askedAt);
         }
         throw reject(BulkheadFullException.ofBulkhead(name, config.maxConcurrent(), 0, 0, false,
                 config.writableStackTrace()));
@@ -379,6 +384,7 @@ public final class ClusterBulkhead implements AutoCloseable {
             // could be refused a free permit kept for a waiter behind it here, which never asks.
             // So joining this line, taking an id and sending the first attempt (which joins the
             // cluster's line) happen under one lock; the reply is awaited outside it.
+            long askedAt = System.nanoTime();
             lineEntry.lock();
             try {
                 id = nextLeaseId();
@@ -389,8 +395,31 @@ public final class ClusterBulkhead implements AutoCloseable {
             } finally {
                 lineEntry.unlock();
             }
-            Reply reply = toReply(link.await(first, LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg,
-                    leaseMillis, lineArg));
+            List<Object> raw = link.awaitUnlessScriptMissing(first, LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys,
+                    id, limitArg, leaseMillis, lineArg);
+            while (raw == null) {
+                // Redis had lost its script cache (restart, failover, SCRIPT FLUSH), so the attempt did
+                // not run and this waiter is in the cluster's line nowhere yet. Others that got the
+                // same reply resend too, in any order: each moves to the end of this process's line
+                // and sends the body under the same lock, with a new id (same-millisecond ties in the
+                // cluster's line sort by id, so ids must follow the order of sending), so both lines
+                // keep one order. The old id never reached the server's state.
+                lineEntry.lock();
+                try {
+                    id = nextLeaseId();
+                    line.leave(me);
+                    line.join(me);
+                    seen = line.signals();
+                    askedAt = System.nanoTime();
+                    first = link.sendBody(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id, limitArg,
+                            leaseMillis, lineArg);
+                } finally {
+                    lineEntry.unlock();
+                }
+                raw = link.awaitUnlessScriptMissing(first, LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, keys, id,
+                        limitArg, leaseMillis, lineArg);
+            }
+            Reply reply = toReply(raw);
             long pollAt = System.nanoTime() + pollNanos(reply);
             while (!reply.granted()) {
                 long now = System.nanoTime();
@@ -419,11 +448,12 @@ public final class ClusterBulkhead implements AutoCloseable {
                     continue;
                 }
                 seen = line.signals();
+                askedAt = System.nanoTime();
                 reply = attempt(id, lineMillis(deadline, now));
                 pollAt = System.nanoTime() + pollNanos(reply);
             }
             wakeNext = reply.inUse() < config.maxConcurrent();
-            return grant(id, reply.token(), null);
+            return grant(id, reply.token(), null, askedAt);
         } catch (RedisUnavailable e) {
             if (id != null) {
                 doubt(id);
@@ -462,8 +492,9 @@ public final class ClusterBulkhead implements AutoCloseable {
         return poll;
     }
 
-    private Lease grant(@Nullable String id, long token, Bulkhead.@Nullable Permit localPermit) {
-        Lease lease = new Lease(this, id, token, localPermit);
+    /** {@code askedAt}: when the granting attempt was sent, before the server read its clock. */
+    private Lease grant(@Nullable String id, long token, Bulkhead.@Nullable Permit localPermit, long askedAt) {
+        Lease lease = new Lease(this, id, token, localPermit, askedAt + leaseNanos);
         if (id != null) {
             held.put(id, lease);
         }
@@ -486,7 +517,7 @@ public final class ClusterBulkhead implements AutoCloseable {
         } catch (BulkheadFullException e) {
             throw reject(e);
         }
-        return grant(null, 0, permit);
+        return grant(null, 0, permit, System.nanoTime());
     }
 
     private Lease acquireOrReject() {
@@ -541,8 +572,16 @@ public final class ClusterBulkhead implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     args[i + 1] = batch.get(i);
                 }
+                long sentAt = System.nanoTime();
                 List<Object> lost = link.eval(LeaseScripts.RENEW, ScriptOutputType.MULTI, leaseKey, args);
                 renewals.add(batch.size() - lost.size());
+                Set<Object> lostIds = Set.copyOf(lost);
+                for (String renewed : batch) {
+                    Lease lease = held.get(renewed);
+                    if (lease != null && !lostIds.contains(renewed)) {
+                        lease.extendTo(sentAt + leaseNanos);
+                    }
+                }
                 for (Object lostId : lost) {
                     Lease lease = held.remove((String) lostId);
                     if (lease != null) {
@@ -625,12 +664,29 @@ public final class ClusterBulkhead implements AutoCloseable {
         private final Bulkhead.@Nullable Permit localPermit;
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile boolean lost;
+        /**
+         * The local deadline ({@link System#nanoTime()}): the send time of the last attempt or
+         * renewal that the server answered, plus the lease time. The server read its clock after
+         * that send, so its expiry is no earlier: past this instant the lease may be gone even if
+         * no renewal has said so (Redis unreachable, or this process paused). Written by the
+         * granting thread, then only by the renewal thread, and only forward.
+         */
+        private volatile long validUntilNanos;
 
-        private Lease(ClusterBulkhead owner, @Nullable String id, long token, Bulkhead.@Nullable Permit localPermit) {
+        private Lease(ClusterBulkhead owner, @Nullable String id, long token, Bulkhead.@Nullable Permit localPermit,
+                long validUntilNanos) {
             this.owner = owner;
             this.id = id;
             this.token = token;
             this.localPermit = localPermit;
+            this.validUntilNanos = validUntilNanos;
+        }
+
+        /** After a successful renewal sent at {@code until - leaseTime}; on the renewal thread only. */
+        void extendTo(long until) {
+            if (until - validUntilNanos > 0) {
+                validUntilNanos = until;
+            }
         }
 
         /**
@@ -655,13 +711,16 @@ public final class ClusterBulkhead implements AutoCloseable {
         }
 
         /**
-         * Whether the permit is still held: false once closed, or once a renewal found the lease
-         * expired on the server (the holder paused or Redis was away past the lease time).
+         * Whether the permit is still held: false once closed, once a renewal found the lease
+         * expired on the server (the holder paused or Redis was away past the lease time), and
+         * once the lease time has passed since the last attempt or renewal Redis answered, without
+         * waiting for a renewal to say so (the holder paused, or Redis is unreachable). A permit of
+         * the local fallback stays valid until closed.
          *
          * @return whether the permit is still held
          */
         public boolean isValid() {
-            return !closed.get() && !lost;
+            return !closed.get() && !lost && (localPermit != null || System.nanoTime() - validUntilNanos < 0);
         }
 
         /**

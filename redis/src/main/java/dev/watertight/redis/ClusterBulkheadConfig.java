@@ -84,6 +84,13 @@ public record ClusterBulkheadConfig(
                     + " before its holder renews it), was renewInterval " + renewInterval + " with leaseTime "
                     + leaseTime);
         }
+        if (renewInterval.plus(redisTimeout).compareTo(leaseTime) >= 0) {
+            // A renewal is sent at most renewInterval after the last one and may take redisTimeout to
+            // answer or fail: both must fit inside the lease, or a live holder loses its lease.
+            throw new IllegalArgumentException("renewInterval plus redisTimeout must be shorter than leaseTime (a"
+                    + " renewal could not finish before the lease expires), was renewInterval " + renewInterval
+                    + " plus redisTimeout " + redisTimeout + " with leaseTime " + leaseTime);
+        }
     }
 
     /** {@return the permits a process admits on its own under {@link FallbackPolicy#FALLBACK_LOCAL}} */

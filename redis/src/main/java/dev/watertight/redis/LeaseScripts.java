@@ -16,8 +16,9 @@ package dev.watertight.redis;
  * <ul>
  *   <li>{@code P{N}:leases}: sorted set, lease id scored by its expiry (server milliseconds);
  *   <li>{@code P{N}:tokens}: hash, lease id to its fencing token;
- *   <li>{@code P{N}:fence}: the fencing counter, incremented once per grant and never reset or
- *       expired, so tokens only grow;
+ *   <li>{@code P{N}:fence}: the last fencing token granted, never expired; the next token is the
+ *       larger of it plus one and the server's clock in microseconds, so tokens only grow, also
+ *       after this key was lost (see below);
  *   <li>{@code P{N}:waiters}: sorted set, a waiting caller's lease id scored by when it first
  *       waited: the cluster-wide line;
  *   <li>{@code P{N}:deadlines}: sorted set, the same ids scored by when they stop waiting, so a
@@ -25,6 +26,21 @@ package dev.watertight.redis;
  *   <li>{@code P{N}:released}: the pub/sub channel on which a release is announced while someone
  *       waits.
  * </ul>
+ *
+ * <p><b>Why fencing tokens survive data loss.</b> A plain counter ({@code INCR}) starts again at 1
+ * when Redis loses its data ({@code FLUSHALL}, a restart without persistence, a failover to a
+ * replica that missed recent writes): tokens already handed out would be issued again, and a
+ * fenced resource would refuse the new holder and accept the old one. So a token is
+ * {@code max(last + 1, server time in µs)}. While the key survives, tokens grow by at least one
+ * per grant whatever the clock does. When it is lost, the next token is the server's clock,
+ * which is past every earlier token as long as (a) tokens never ran ahead of the clock, and
+ * (b) the clock of the server that answers now is not behind the one that issued them by more
+ * than the time the loss took. (a) holds because a token runs ahead of the clock only by the
+ * grants of the same microsecond, and one Redis runs far fewer than one script per microsecond;
+ * (b) holds for a restart (seconds) and for a failover between NTP-synchronised machines (the
+ * failover takes longer than their offset, milliseconds). A server clock stepped back by more
+ * than the outage is the one case where a token could repeat; it is stated in the README. The
+ * values (about 1.8e15 in 2026) stay below 2^53, so Lua's doubles hold them exactly.
  */
 final class LeaseScripts {
     private LeaseScripts() {}
@@ -74,9 +90,14 @@ final class LeaseScripts {
               ahead = redis.call('ZCARD', KEYS[4])
             end
             if inUse + ahead < limit then
-              local token = redis.call('INCR', KEYS[3])
+              -- The fencing token: the server's clock in microseconds, or one more than the last
+              -- token if that is higher (see the class comment): never repeats, never goes down,
+              -- even after the counter was lost with the rest of the data.
+              local micros = tonumber(t[1]) * 1000000 + tonumber(t[2])
+              local token = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, micros)
+              redis.call('SET', KEYS[3], string.format('%.0f', token))
               redis.call('ZADD', KEYS[1], now + leaseMs, id)
-              redis.call('HSET', KEYS[2], id, token)
+              redis.call('HSET', KEYS[2], id, string.format('%.0f', token))
               if queued then
                 redis.call('ZREM', KEYS[4], id)
                 redis.call('ZREM', KEYS[5], id)

@@ -194,10 +194,48 @@ final class RedisLink implements AutoCloseable {
      * @throws RedisUnavailable if the command failed to reach Redis or timed out
      */
     <T> T await(Sent<T> sent, Script script, ScriptOutputType type, String[] keys, String... args) {
+        T reply = await(sent, script, type, keys, args, true);
+        return java.util.Objects.requireNonNull(reply, "a resent script has a reply");
+    }
+
+    /**
+     * Waits for a sent script's reply, or returns null if Redis's script cache had lost the script
+     * (the script did not run). For a caller whose order among other senders matters, which then
+     * sends the body itself, in order ({@link #sendBody}); resending here, on whichever thread
+     * sees its reply first, would run the resends in any order.
+     *
+     * @throws RedisUnavailable if the command failed to reach Redis or timed out
+     */
+    <T> @Nullable T awaitUnlessScriptMissing(Sent<T> sent, Script script, ScriptOutputType type, String[] keys,
+            String... args) {
+        return await(sent, script, type, keys, args, false);
+    }
+
+    /**
+     * Sends a script by its body ({@code EVAL}), which also puts it back in Redis's cache; like
+     * {@link #send}, without waiting.
+     *
+     * @throws RedisUnavailable if Redis is considered unavailable
+     */
+    <T> Sent<T> sendBody(Script script, ScriptOutputType type, String[] keys, String... args) {
+        StatefulRedisConnection<String, String> c = connection;
+        String reason = unavailable.get();
+        if (reason != null || c == null) {
+            throw new RedisUnavailable(reason != null ? reason : "not connected");
+        }
+        long start = System.nanoTime();
+        return new Sent<>(c, c.async().eval(script.body(), type, keys, args), start);
+    }
+
+    private <T> @Nullable T await(Sent<T> sent, Script script, ScriptOutputType type, String[] keys, String[] args,
+            boolean resend) {
         try {
             try {
                 return awaitReply(sent.reply());
             } catch (RedisNoScriptException e) {
+                if (!resend) {
+                    return null;
+                }
                 return awaitReply(sent.connection().async().eval(script.body(), type, keys, args));
             }
         } catch (RedisCommandExecutionException e) {

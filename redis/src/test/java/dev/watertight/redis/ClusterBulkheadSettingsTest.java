@@ -29,6 +29,18 @@ class ClusterBulkheadSettingsTest {
                 .hasMessage("leaseTime must be between PT0.1S and PT24H, was PT0.005S");
     }
 
+    /** Issue 19, item 6: a renewal sent on time must be able to finish (or fail) before the lease expires. */
+    @Test
+    void aRenewalThatCannotFinishInsideTheLeaseIsRefused() {
+        ClusterBulkhead.Builder builder = ClusterBulkhead.builder("x").redisUri(RedisServer.SHARED)
+                .leaseTime(Duration.ofMillis(200)).renewInterval(Duration.ofMillis(190))
+                .redisTimeout(Duration.ofSeconds(1));
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("renewInterval plus redisTimeout must be shorter than leaseTime (a renewal could not"
+                        + " finish before the lease expires), was renewInterval PT0.19S plus redisTimeout PT1S"
+                        + " with leaseTime PT0.2S");
+    }
+
     @Test
     void otherSettingsNameTheSettingAndTheValue() {
         assertThatThrownBy(() -> ClusterBulkhead.builder("x").maxWait(Duration.ofMillis(-1)))

@@ -83,6 +83,7 @@ public final class ClusterNode {
             throws Exception {
         ClusterBulkhead bulkhead = ClusterBulkhead.builder(name).redisUri(uri).maxConcurrent(limit)
                 .leaseTime(Duration.ofMillis(leaseMillis)).renewInterval(Duration.ofMillis(renewMillis))
+                .redisTimeout(Duration.ofMillis(Math.min(1_000, (leaseMillis - renewMillis) / 2)))
                 .listener(new ClusterListener() {
                     @Override
                     public void onLeaseLost(String compartment, long fencingToken) {

@@ -60,6 +60,7 @@ public final class ShopService implements AutoCloseable {
     /** The names of the dependency stubs. */
     public static final List<String> DEPENDENCIES = List.of("payment", "email", "analytics");
 
+    private static final java.util.Set<String> STUB_FIELDS = java.util.Set.of("latencyMs", "failureRate");
     private static final Logger LOG = LoggerFactory.getLogger(ShopService.class);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -360,23 +361,15 @@ public final class ShopService implements AutoCloseable {
         if (stub == null) {
             throw ApiException.notFound("no stub named '" + name + "'; there are " + stubs.keySet());
         }
-        JsonNode request = RequestBody.parse(json, body).object();
+        RequestBody request = RequestBody.parse(body, STUB_FIELDS);
         DependencyStub.Behaviour now = stub.behaviour();
         Duration latency = now.latency();
         double failureRate = now.failureRate();
-        JsonNode latencyMs = request.get("latencyMs");
-        if (latencyMs != null) {
-            if (!latencyMs.isIntegralNumber() || latencyMs.asLong() < 0 || latencyMs.asLong() > 300_000) {
-                throw ApiException.badRequest("field 'latencyMs' must be a whole number from 0 to 300000, was " + latencyMs);
-            }
-            latency = Duration.ofMillis(latencyMs.asLong());
+        if (request.has("latencyMs")) {
+            latency = Duration.ofMillis(request.whole("latencyMs", 0, 300_000));
         }
-        JsonNode rate = request.get("failureRate");
-        if (rate != null) {
-            if (!rate.isNumber() || rate.asDouble() < 0 || rate.asDouble() > 1) {
-                throw ApiException.badRequest("field 'failureRate' must be a number from 0 to 1, was " + rate);
-            }
-            failureRate = rate.asDouble();
+        if (request.has("failureRate")) {
+            failureRate = request.decimal("failureRate", java.math.BigDecimal.ZERO, java.math.BigDecimal.ONE).doubleValue();
         }
         stub.behave(new DependencyStub.Behaviour(latency, failureRate));
         return json.createObjectNode().put("name", name).put("latencyMs", latency.toMillis()).put("failureRate", failureRate);
@@ -430,6 +423,11 @@ public final class ShopService implements AutoCloseable {
             // A sunk shared pool can hold thousands of requests; they are cut off, as a stop does.
             LOG.warn("answers still being written after {}; stopping anyway", STOP_TIMEOUT);
         }
+    }
+
+    /** How the service isolates its work (for tests). */
+    Isolation isolation() {
+        return isolation;
     }
 
     /** The shop requests being served now. */

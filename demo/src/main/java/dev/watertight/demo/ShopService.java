@@ -229,6 +229,7 @@ public final class ShopService implements AutoCloseable {
         WatertightConfig config = WatertightYaml.parse(
                 options.configYaml() == null ? shippedConfig() : options.configYaml(),
                 options.configYaml() == null ? CONFIG_RESOURCE : "the given configuration");
+        requireWhatTheShopUses(config);
         for (String name : DEPENDENCIES) {
             DependencyStub stub = DependencyStub.start(name, new DependencyStub.Behaviour(
                     options.stubLatency().getOrDefault(name, Options.DEFAULT_STUB_LATENCY), 0));
@@ -254,6 +255,24 @@ public final class ShopService implements AutoCloseable {
         server.start("127.0.0.1", options.port());
         resources.add(server::stop);
         resources.add(this::awaitAnswersSent);
+    }
+
+    /** The compartments, budgets and connection compartments the handlers use, by name. */
+    static final List<String> NEEDED_COMPARTMENTS = List.of("user-ops", "order-ops", "reporting", "payment", "email", "analytics");
+    static final List<String> NEEDED_MEMORY = List.of("user-cache", "session-cache", "static-cache");
+    static final List<String> NEEDED_CONNECTIONS = List.of("read", "write", "analytics");
+
+    /** Fails the start, naming every part missing, rather than answering 500 on the first request that needs it. */
+    static void requireWhatTheShopUses(WatertightConfig config) {
+        List<String> missing = new ArrayList<>();
+        NEEDED_COMPARTMENTS.stream().filter(name -> !config.compartments().containsKey(name))
+                .forEach(name -> missing.add("compartments." + name));
+        NEEDED_MEMORY.stream().filter(name -> !config.memory().containsKey(name)).forEach(name -> missing.add("memory." + name));
+        NEEDED_CONNECTIONS.stream().filter(name -> !config.connectionCompartments().containsKey(name))
+                .forEach(name -> missing.add("connections.compartments." + name));
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the configuration lacks what the shop uses: " + String.join(", ", missing));
+        }
     }
 
     /** The shared build gets as many threads and connections as the compartments have together. */

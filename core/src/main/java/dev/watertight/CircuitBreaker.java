@@ -35,9 +35,12 @@ import org.jspecify.annotations.Nullable;
  * in a row fail, the breaker trips to {@code OPEN}: every call is refused with a
  * {@link CircuitBreakerOpenException} for {@code openDuration} (growing by
  * {@code openDurationMultiplier} each time a trial fails, up to {@code maxOpenDuration}). Then
- * it is {@code HALF_OPEN}: exactly {@code halfOpenProbes} calls at a time are let through as
- * probes and the rest refused; when that many probes have succeeded it closes with an empty
- * window, and the first probe that fails opens it again. A probe that never reports back cannot
+ * it is {@code HALF_OPEN}, for a round of probes: {@code halfOpenProbes} bounds the probes of a
+ * round, not those in flight — the round lets exactly that many calls through in all (one client
+ * sends them one after the other, eight clients several at once) and refuses the rest, even once
+ * some of its probes have answered. The round decides as soon as its probes have answered: it
+ * closes with an empty window the moment the last of them succeeds, and the first probe that
+ * fails opens it again at once; a probe whose outcome is ignored gives its place back. A probe that never reports back cannot
  * strand it: after {@code halfOpenDeadline} a fresh round of probes is admitted.
  * {@code FORCED_OPEN} and {@code DISABLED} are set by hand.
  *
@@ -339,8 +342,9 @@ public interface CircuitBreaker {
         }
 
         /**
-         * How many probe calls the half-open breaker lets through at a time; that many must
-         * succeed for it to close.
+         * How many probe calls a half-open round lets through, in all (not at a time: a probe
+         * that has answered does not free its place); the breaker closes as soon as that many
+         * have succeeded and reopens at the first that fails.
          *
          * @param probes from 1 to 10000; default 10
          * @return this builder

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param openDuration the first open period
  * @param openDurationMultiplier the growth of each further open period
  * @param maxOpenDuration the longest open period
- * @param halfOpenProbes the probe calls let through at a time when half-open
+ * @param halfOpenProbes the probe calls a half-open round lets through, in all (not at a time)
  * @param halfOpenDeadline how long a round of probes may take before a fresh round is admitted
  * @param recordFailures which exceptions count as failures
  * @param ignoreFailures which exceptions count for nothing

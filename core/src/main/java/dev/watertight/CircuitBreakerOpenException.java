@@ -4,7 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A call refused by a circuit breaker that is not letting calls through: open, forced open, or
- * half-open with every probe already in flight. The message names the breaker, its state and,
+ * half-open with every probe of its round already let through (some may have answered already: a
+ * round lets {@code halfOpenProbes} calls through in all, not at a time). The message names the breaker, its state and,
  * when known, how long until it will try again: {@code CircuitBreaker 'payment' is OPEN: calls
  * are refused for another 25 s}. {@link #retryAfterNanos()} gives the same figure to code (for a
  * {@code Retry-After} header, say).
@@ -59,7 +60,8 @@ public final class CircuitBreakerOpenException extends CompartmentRejectedExcept
     protected String describe() {
         String prefix = "CircuitBreaker '" + compartment() + "' is " + state;
         return switch (state) {
-            case HALF_OPEN -> prefix + ": all " + halfOpenProbes + " probe calls are in flight; the call was refused";
+            case HALF_OPEN -> prefix + ": the " + halfOpenProbes + " probe calls of this round have all been let through"
+                    + " and it decides when they have answered; the call was refused";
             case FORCED_OPEN -> prefix + ": calls are refused until it is reset";
             default -> prefix + ": calls are refused for another " + humane(retryAfterNanos);
         };

@@ -152,7 +152,8 @@ class CircuitBreakerTest {
         CircuitBreakerOpenException refusal = refused(breaker);
         assertThat(refusal.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(refusal.getMessage()).isEqualTo(
-                "CircuitBreaker 'payment' is HALF_OPEN: all 2 probe calls are in flight; the call was refused");
+                "CircuitBreaker 'payment' is HALF_OPEN: the 2 probe calls of this round have all been let through"
+                        + " and it decides when they have answered; the call was refused");
         probesMayFinish.countDown();
         for (Thread probe : probes) {
             probe.join();
@@ -161,6 +162,33 @@ class CircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(breaker.stats().windowCalls()).isZero(); // a fresh window
         assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+    }
+
+    /** Issue 18: halfOpenProbes bounds a round, not the calls in flight, and the round closes with its last answer. */
+    @Test
+    void aRoundWhoseProbesHaveAllAnsweredDecidesAtOnceWithoutWaitingForAnyTime() throws Exception {
+        CircuitBreaker breaker = tripped(breaker("payment").slidingWindowSize(2).minimumCalls(2)
+                .openDuration(Duration.ofSeconds(30)).halfOpenProbes(3).build());
+        time.advance(30, TimeUnit.SECONDS);
+        succeed(breaker);
+        succeed(breaker); // one client: probes one after the other, nothing in flight between them
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        succeed(breaker); // the last probe of the round answers: closed at once, no time has passed
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        tripped(breaker);
+        time.advance(30, TimeUnit.SECONDS);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        succeed(breaker);
+        succeed(breaker);
+        Thread last = Thread.ofVirtual().start(() -> probe(breaker, running, mayFinish));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        // One probe in flight, two answered: the round's places are taken, and the refusal says so truly.
+        assertThat(refused(breaker).getMessage()).contains("have all been let through").doesNotContain("in flight");
+        mayFinish.countDown();
+        last.join();
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     private static void probe(CircuitBreaker breaker, CountDownLatch running, CountDownLatch mayFinish) {

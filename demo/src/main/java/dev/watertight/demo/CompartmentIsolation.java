@@ -43,7 +43,8 @@ final class CompartmentIsolation implements Isolation {
     private final HealthMonitor.Sampling sampling;
 
     CompartmentIsolation(WatertightConfig config, Database database) {
-        this.registry = CompartmentRegistry.create(config);
+        // Breakers count only the dependencies' own failures, never a client's or a refusal.
+        this.registry = CompartmentRegistry.create(DependencyFailures.applied(config));
         try {
             Map<String, DataSource> dataSources = new LinkedHashMap<>();
             config.connectionPools().values().forEach(pool -> {

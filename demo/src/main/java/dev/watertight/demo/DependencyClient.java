@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * Calls the dependency stubs with the JDK {@link HttpClient}: a POST of a JSON document, answered
- * by a JSON document. A non-2xx answer, an unreachable stub or the client's own request timeout is
- * a {@link DependencyFailedException}; an interrupt (a compartment's timeout) stays an
+ * by a JSON document. A 5xx answer, an answer that is not JSON, an unreachable stub or the
+ * client's own request timeout is a {@link DependencyFailedException} (the dependency failed:
+ * its breaker counts it); a 4xx answer is a {@link DependencyRefusedException} (the dependency
+ * works and said no: its breaker ignores it); an interrupt (a compartment's timeout) stays an
  * {@link InterruptedException}. Thread-safe.
  */
 final class DependencyClient implements AutoCloseable {
@@ -30,7 +32,8 @@ final class DependencyClient implements AutoCloseable {
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
-    JsonNode call(String dependency, Object payload) throws DependencyFailedException, InterruptedException {
+    JsonNode call(String dependency, Object payload)
+            throws DependencyFailedException, DependencyRefusedException, InterruptedException {
         URI uri = endpoints.get(dependency);
         if (uri == null) {
             throw new IllegalArgumentException("no dependency named '" + dependency + "'; known: " + endpoints.keySet());
@@ -51,6 +54,10 @@ final class DependencyClient implements AutoCloseable {
             body = json.readTree(response.body());
         } catch (IOException notJson) {
             throw new DependencyFailedException(dependency, "answered " + response.statusCode() + " with no JSON", notJson);
+        }
+        if (response.statusCode() / 100 == 4) {
+            throw new DependencyRefusedException(dependency, response.statusCode(),
+                    body.path("error").asText("status " + response.statusCode()));
         }
         if (response.statusCode() / 100 != 2) {
             throw new DependencyFailedException(dependency, body.path("error").asText("status " + response.statusCode()), null);

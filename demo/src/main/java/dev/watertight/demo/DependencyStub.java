@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A stand-in for one external dependency of the shop (payment, email, analytics): a small HTTP
  * server on a loopback port that answers {@code POST /} after a set latency, and fails a set
  * share of calls with 503. Latency and failure rate can be changed while it runs, from any
- * thread, to stage an outage. The payment stub also refuses amounts over 10,000, as the seed's
- * does ({@code "Payment service unavailable"}).
+ * thread, to stage an outage. The payment stub also declines amounts over 10,000, as the seed's
+ * does, but with 422: a business refusal from a healthy dependency, which no breaker should
+ * count (the seed answered 503 {@code "Payment service unavailable"}, and any client could
+ * open its breaker with three large orders).
  *
  * <p>Each request runs on a virtual thread of its own, so a slow stub never queues callers: the
  * caller's own limits are what the demo shows. The behaviour is one immutable record in a
@@ -113,7 +115,7 @@ public final class DependencyStub implements AutoCloseable {
         return calls.get();
     }
 
-    /** Requests it failed (injected failures and refused payments). */
+    /** Requests it failed (injected failures and unreadable requests; not declined payments). */
     public long failures() {
         return failures.get();
     }
@@ -140,8 +142,7 @@ public final class DependencyStub implements AutoCloseable {
                 }
             }
             if (name.equals("payment") && request.path("amount").asDouble(0) > PAYMENT_LIMIT) {
-                failures.incrementAndGet();
-                respond(exchange, 503, error("Payment service unavailable"));
+                respond(exchange, 422, error("payment declined: amounts over 10000 are not accepted"));
             } else if (now.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < now.failureRate()) {
                 failures.incrementAndGet();
                 respond(exchange, 503, error(name + " failed (injected failure)"));

@@ -22,14 +22,18 @@ import java.util.concurrent.TimeUnit;
  * Turns whatever a request ended with into its answer, always JSON with an {@code error}:
  *
  * <ul>
- *   <li>the client's mistake: 4xx;
+ *   <li>the client's mistake: 4xx, with {@code field}, {@code value} and {@code allowed} when one
+ *       field is at fault;
+ *   <li>a dependency that refused the request on its merits (a declined payment): 422 with
+ *       {@code dependency};
  *   <li>a refusal by a Watertight guard (a full compartment, an open breaker, a rate limit, a
  *       connection compartment with no connection in time, a closed compartment), or the shared
  *       pool's refusal, or shutdown: 503 with {@code Retry-After} (seconds), {@code compartment}
  *       and {@code reason};
  *   <li>a compartment's timeout: 504 with {@code compartment};
  *   <li>a dependency that failed: 502 with {@code dependency};
- *   <li>anything else: 500.
+ *   <li>anything else: 500, saying no more than that (the details go to the log, never a class
+ *       name to the client).
  * </ul>
  */
 final class HttpErrors {
@@ -45,7 +49,24 @@ final class HttpErrors {
     Answer answer(Throwable failure) {
         Throwable cause = unwrap(failure);
         return switch (cause) {
-            case ApiException client -> new Answer(client.status(), 0, error(client.getMessage()));
+            case ApiException client -> {
+                ObjectNode body = error(client.getMessage());
+                if (client.field() != null) {
+                    body.put("field", client.field());
+                }
+                if (client.value() != null) {
+                    body.put("value", client.value());
+                }
+                if (client.allowed() != null) {
+                    body.put("allowed", client.allowed());
+                }
+                yield new Answer(client.status(), 0, body);
+            }
+            case DependencyRefusedException refused -> {
+                ObjectNode body = error(refused.getMessage());
+                body.put("dependency", refused.dependency());
+                yield new Answer(422, 0, body);
+            }
             case HttpResponseException http -> new Answer(http.getStatus(), 0, error(http.getMessage()));
             case CompartmentRejectedException refused ->
                     rejected(refused.compartment(), reason(refused), refused.getMessage(), retryAfter(refused));
@@ -68,7 +89,7 @@ final class HttpErrors {
             case CancellationException shutdown -> rejected("service", "shutting-down", "the service is shutting down", 5);
             case RejectedExecutionException full -> rejected(SharedIsolation.POOL, "full",
                     full.getMessage() == null ? "the shared pool refused the work" : full.getMessage(), 1);
-            default -> new Answer(500, 0, error("internal error: " + cause));
+            default -> new Answer(500, 0, error("internal error (logged by the server)"));
         };
     }
 
@@ -93,7 +114,7 @@ final class HttpErrors {
             case CircuitBreakerOpenException open -> "circuit-open";
             case RateLimitExceededException limited -> "rate-limited";
             case CompartmentClosedException closed -> "closed";
-            default -> refused.getClass().getSimpleName();
+            default -> "refused";
         };
     }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code serve}: starts the shop and keeps it up until the process is stopped (Ctrl-C). */
 final class ServeCommand implements Command {
-    private static final Set<String> OPTIONS = Set.of("port", "mode", "jdbc-url", "jdbc-user", "jdbc-password", "report-ms");
+    private static final Set<String> OPTIONS = Set.of("port", "mode", "jdbc-url", "jdbc-user", "jdbc-password", "report-ms", "admin-token");
 
     @Override
     public String name() {
@@ -28,6 +28,7 @@ final class ServeCommand implements Command {
                   --jdbc-user USER         its user
                   --jdbc-password SECRET   its password
                   --report-ms N            how long the database takes over each report (default 1500)
+                  --admin-token SECRET     require 'Authorization: Bearer SECRET' on /admin, /metrics, /api, /health (default none)
                 """;
     }
 
@@ -56,7 +57,8 @@ final class ServeCommand implements Command {
                 .mode(arguments.mode("mode", Mode.COMPARTMENTS))
                 .port(arguments.port("port", 8080))
                 .database(arguments.text("jdbc-url", null), arguments.text("jdbc-user", null),
-                        arguments.text("jdbc-password", null));
+                        arguments.text("jdbc-password", null))
+                .adminToken(arguments.text("admin-token", null));
         if (reportMs != null) {
             try {
                 options = options.reportDelay(java.time.Duration.ofMillis(Long.parseLong(reportMs)));

@@ -31,7 +31,10 @@ final class ShopHandlers {
     static final Map<String, String> REPORTS = Map.of(
             "sales", "orders and revenue so far",
             "users", "users signed up so far");
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+    /** The largest order: the payment provider's own limit, checked before payment is called. */
+    static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf((long) DependencyStub.PAYMENT_LIMIT);
+    private static final java.util.Set<String> SIGN_UP_FIELDS = java.util.Set.of("username", "email");
+    private static final java.util.Set<String> ORDER_FIELDS = java.util.Set.of("userId", "amount");
 
     private final ObjectMapper json;
     private final Isolation isolation;
@@ -46,11 +49,12 @@ final class ShopHandlers {
     }
 
     ObjectNode signUp(String body) throws Exception {
-        RequestBody request = RequestBody.parse(json, body);
+        RequestBody request = RequestBody.parse(body, SIGN_UP_FIELDS);
         String username = request.text("username", 100);
         String email = request.text("email", 200);
         if (email.indexOf('@') < 1) {
-            throw ApiException.badRequest("field 'email' must be an e-mail address, was \"" + email + "\"");
+            throw ApiException.badField("email", "\"" + (email.length() > 40 ? email.substring(0, 40) + "..." : email) + "\"",
+                    "an e-mail address");
         }
         return isolation.work("user-ops", () -> {
             long id = database.insertUser(username, email);
@@ -87,7 +91,7 @@ final class ShopHandlers {
     }
 
     ObjectNode order(String body) throws Exception {
-        RequestBody request = RequestBody.parse(json, body);
+        RequestBody request = RequestBody.parse(body, ORDER_FIELDS);
         long userId = request.id("userId");
         BigDecimal amount = request.amount("amount", MAX_AMOUNT);
         return isolation.work("order-ops", () -> {
@@ -145,6 +149,7 @@ final class ShopHandlers {
             // answered below
         }
         String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        throw ApiException.badRequest("a user id is a positive whole number, was '" + shown + "'");
+        throw new ApiException(400, "a user id is a positive whole number, was '" + shown + "'", "id", shown,
+                "a positive whole number");
     }
 }

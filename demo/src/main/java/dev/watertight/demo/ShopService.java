@@ -60,6 +60,7 @@ public final class ShopService implements AutoCloseable {
     /** The names of the dependency stubs. */
     public static final List<String> DEPENDENCIES = List.of("payment", "email", "analytics");
 
+    private static final java.util.Set<String> STUB_FIELDS = java.util.Set.of("latencyMs", "failureRate");
     private static final Logger LOG = LoggerFactory.getLogger(ShopService.class);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -92,6 +93,7 @@ public final class ShopService implements AutoCloseable {
      * @param maxBodyBytes the largest request body accepted; larger ones get 413
      * @param stubLatency each stub's latency at start, by name (those not named: {@link #DEFAULT_STUB_LATENCY})
      * @param routes more routes to add to the server (the dashboard's), given the service
+     * @param adminToken the bearer token the admin endpoints require, or null for none
      */
     public record Options(
             Mode mode,
@@ -103,7 +105,8 @@ public final class ShopService implements AutoCloseable {
             String configYaml,
             long maxBodyBytes,
             Map<String, Duration> stubLatency,
-            List<BiConsumer<JavalinConfig, ShopService>> routes) {
+            List<BiConsumer<JavalinConfig, ShopService>> routes,
+            String adminToken) {
 
         /** A stub's latency when its name has none ({@link #defaults()} names all three). */
         public static final Duration DEFAULT_STUB_LATENCY = Duration.ofMillis(20);
@@ -133,48 +136,57 @@ public final class ShopService implements AutoCloseable {
             return new Options(Mode.COMPARTMENTS, 0, null, null, null, Duration.ofMillis(1500), null, 64 * 1024,
                     Map.of("payment", Duration.ofMillis(100), "email", Duration.ofMillis(50),
                             "analytics", Duration.ofMillis(20)),
-                    List.of());
+                    List.of(), null);
         }
 
         /** With another mode. */
         public Options mode(Mode value) {
             return new Options(value, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, maxBodyBytes,
-                    stubLatency, routes);
+                    stubLatency, routes, adminToken);
         }
 
         /** With another port (0: any free one). */
         public Options port(int value) {
             return new Options(mode, value, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, maxBodyBytes,
-                    stubLatency, routes);
+                    stubLatency, routes, adminToken);
         }
 
         /** On another database (url null: the embedded one). */
         public Options database(String url, String user, String password) {
-            return new Options(mode, port, url, user, password, reportDelay, configYaml, maxBodyBytes, stubLatency, routes);
+            return new Options(mode, port, url, user, password, reportDelay, configYaml, maxBodyBytes, stubLatency, routes, adminToken);
         }
 
         /** With another report delay. */
         public Options reportDelay(Duration value) {
             return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, value, configYaml, maxBodyBytes,
-                    stubLatency, routes);
+                    stubLatency, routes, adminToken);
         }
 
         /** With another compartments' configuration, as YAML text (null: the shipped one). */
         public Options configYaml(String value) {
             return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, value, maxBodyBytes,
-                    stubLatency, routes);
+                    stubLatency, routes, adminToken);
         }
 
         /** With another body limit. */
         public Options maxBodyBytes(long value) {
             return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, value,
-                    stubLatency, routes);
+                    stubLatency, routes, adminToken);
         }
 
         /** With every stub's latency at start given (names not in the map: {@link #DEFAULT_STUB_LATENCY}). */
         public Options stubLatency(Map<String, Duration> value) {
             return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, maxBodyBytes,
-                    value, routes);
+                    value, routes, adminToken);
+        }
+
+        /** With a bearer token the admin endpoints require (null: none; Host and Content-Type are checked anyway). */
+        public Options adminToken(String value) {
+            if (value != null && value.isBlank()) {
+                throw new IllegalArgumentException("adminToken must not be blank");
+            }
+            return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, maxBodyBytes,
+                    stubLatency, routes, value);
         }
 
         /** With more routes, added when the server is configured, after the shop's and admin ones. */
@@ -182,7 +194,7 @@ public final class ShopService implements AutoCloseable {
             List<BiConsumer<JavalinConfig, ShopService>> all = new ArrayList<>(routes);
             all.add(Objects.requireNonNull(more, "routes"));
             return new Options(mode, port, jdbcUrl, jdbcUser, jdbcPassword, reportDelay, configYaml, maxBodyBytes,
-                    stubLatency, all);
+                    stubLatency, all, adminToken);
         }
     }
 
@@ -217,6 +229,7 @@ public final class ShopService implements AutoCloseable {
         WatertightConfig config = WatertightYaml.parse(
                 options.configYaml() == null ? shippedConfig() : options.configYaml(),
                 options.configYaml() == null ? CONFIG_RESOURCE : "the given configuration");
+        requireWhatTheShopUses(config);
         for (String name : DEPENDENCIES) {
             DependencyStub stub = DependencyStub.start(name, new DependencyStub.Behaviour(
                     options.stubLatency().getOrDefault(name, Options.DEFAULT_STUB_LATENCY), 0));
@@ -242,6 +255,24 @@ public final class ShopService implements AutoCloseable {
         server.start("127.0.0.1", options.port());
         resources.add(server::stop);
         resources.add(this::awaitAnswersSent);
+    }
+
+    /** The compartments, budgets and connection compartments the handlers use, by name. */
+    static final List<String> NEEDED_COMPARTMENTS = List.of("user-ops", "order-ops", "reporting", "payment", "email", "analytics");
+    static final List<String> NEEDED_MEMORY = List.of("user-cache", "session-cache", "static-cache");
+    static final List<String> NEEDED_CONNECTIONS = List.of("read", "write", "analytics");
+
+    /** Fails the start, naming every part missing, rather than answering 500 on the first request that needs it. */
+    static void requireWhatTheShopUses(WatertightConfig config) {
+        List<String> missing = new ArrayList<>();
+        NEEDED_COMPARTMENTS.stream().filter(name -> !config.compartments().containsKey(name))
+                .forEach(name -> missing.add("compartments." + name));
+        NEEDED_MEMORY.stream().filter(name -> !config.memory().containsKey(name)).forEach(name -> missing.add("memory." + name));
+        NEEDED_CONNECTIONS.stream().filter(name -> !config.connectionCompartments().containsKey(name))
+                .forEach(name -> missing.add("connections.compartments." + name));
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the configuration lacks what the shop uses: " + String.join(", ", missing));
+        }
     }
 
     /** The shared build gets as many threads and connections as the compartments have together. */
@@ -272,7 +303,23 @@ public final class ShopService implements AutoCloseable {
         config.http.maxRequestSize = options.maxBodyBytes();
         // Javalin puts its handlers inside this one, which counts requests until their answers
         // are sent, as our own count (which ends when a handler returns) cannot.
-        config.jetty.modifyServer(jetty -> jetty.setHandler(answering));
+        config.jetty.modifyServer(jetty -> {
+            jetty.setHandler(answering);
+            jetty.setErrorHandler(new JsonErrorPages()); // Jetty's own 400, 413, 414, 431 as JSON
+        });
+        config.http.prefer405over404 = true;
+        var routes0 = config.routes;
+        // HEAD would answer 200 without running a route: refused with 405, GET is the way to read.
+        routes0.before(ctx -> {
+            if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+                String allow = Routes.allow(ctx.path());
+                throw new ApiException(allow == null ? 404 : 405, allow == null ? "no such resource: HEAD " + ctx.path()
+                        : "method not allowed: HEAD " + ctx.path() + "; allowed: " + allow, null, null, allow);
+            }
+        });
+        for (String admin : List.of("/admin/*", "/metrics", "/api/*", "/health")) {
+            routes0.before(admin, ctx -> AdminGuard.check(ctx, options.adminToken()));
+        }
         var routes = config.routes;
         routes.post("/users", ctx -> serve(ctx, 201, () -> handlers.signUp(ctx.body())));
         routes.get("/users/{id}", ctx -> serve(ctx, 200, () -> handlers.user(ctx.pathParam("id"))));
@@ -284,7 +331,13 @@ public final class ShopService implements AutoCloseable {
         routes.post("/admin/stubs/{name}", ctx -> serve(ctx, 200, () -> changeStub(ctx.pathParam("name"), ctx.body())));
         routes.exception(Exception.class, (failure, ctx) -> fail(ctx, failure));
         routes.error(404, ctx -> jsonIfEmpty(ctx, "no such resource: " + ctx.method() + " " + ctx.path()));
-        routes.error(405, ctx -> jsonIfEmpty(ctx, "method not allowed: " + ctx.method() + " " + ctx.path()));
+        routes.error(405, ctx -> {
+            String allow = Routes.allow(ctx.path());
+            if (allow != null) {
+                ctx.header("Allow", allow);
+            }
+            jsonIfEmpty(ctx, "method not allowed: " + ctx.method() + " " + ctx.path() + (allow == null ? "" : "; allowed: " + allow));
+        });
         // The live dashboard: /dashboard, /api/snapshot and /api/events (server-sent snapshots).
         Dashboard.of(snapshots::json).accept(config);
         for (BiConsumer<JavalinConfig, ShopService> more : options.routes()) {
@@ -360,23 +413,15 @@ public final class ShopService implements AutoCloseable {
         if (stub == null) {
             throw ApiException.notFound("no stub named '" + name + "'; there are " + stubs.keySet());
         }
-        JsonNode request = RequestBody.parse(json, body).object();
+        RequestBody request = RequestBody.parse(body, STUB_FIELDS);
         DependencyStub.Behaviour now = stub.behaviour();
         Duration latency = now.latency();
         double failureRate = now.failureRate();
-        JsonNode latencyMs = request.get("latencyMs");
-        if (latencyMs != null) {
-            if (!latencyMs.isIntegralNumber() || latencyMs.asLong() < 0 || latencyMs.asLong() > 300_000) {
-                throw ApiException.badRequest("field 'latencyMs' must be a whole number from 0 to 300000, was " + latencyMs);
-            }
-            latency = Duration.ofMillis(latencyMs.asLong());
+        if (request.has("latencyMs")) {
+            latency = Duration.ofMillis(request.whole("latencyMs", 0, 300_000));
         }
-        JsonNode rate = request.get("failureRate");
-        if (rate != null) {
-            if (!rate.isNumber() || rate.asDouble() < 0 || rate.asDouble() > 1) {
-                throw ApiException.badRequest("field 'failureRate' must be a number from 0 to 1, was " + rate);
-            }
-            failureRate = rate.asDouble();
+        if (request.has("failureRate")) {
+            failureRate = request.decimal("failureRate", java.math.BigDecimal.ZERO, java.math.BigDecimal.ONE).doubleValue();
         }
         stub.behave(new DependencyStub.Behaviour(latency, failureRate));
         return json.createObjectNode().put("name", name).put("latencyMs", latency.toMillis()).put("failureRate", failureRate);
@@ -430,6 +475,11 @@ public final class ShopService implements AutoCloseable {
             // A sunk shared pool can hold thousands of requests; they are cut off, as a stop does.
             LOG.warn("answers still being written after {}; stopping anyway", STOP_TIMEOUT);
         }
+    }
+
+    /** How the service isolates its work (for tests). */
+    Isolation isolation() {
+        return isolation;
     }
 
     /** The shop requests being served now. */

@@ -54,10 +54,10 @@ class HttpContractTest {
         assertError(http(mode).post("/orders", "{\"userId\": \"1\", \"amount\": 5}"), 400, "field 'userId' must be a positive whole number");
         assertError(http(mode).post("/orders", "{\"userId\": 1.5, \"amount\": 5}"), 400, "field 'userId'");
         assertError(http(mode).post("/orders", "{\"userId\": 1, \"amount\": \"5\"}"), 400, "field 'amount' must be a number");
-        assertError(http(mode).post("/orders", "{\"userId\": 1, \"amount\": -5}"), 400, "field 'amount' must be above 0");
+        assertError(http(mode).post("/orders", "{\"userId\": 1, \"amount\": -5}"), 422, "field 'amount' must be a number above 0");
         assertError(http(mode).post("/orders", "{\"userId\": 1}"), 400, "missing field 'amount'");
         assertError(http(mode).get("/users/abc"), 400, "positive whole number");
-        assertError(http(mode).post("/admin/stubs/payment", "{\"failureRate\": 2}"), 400, "failureRate");
+        assertError(http(mode).post("/admin/stubs/payment", "{\"failureRate\": 2}"), 422, "failureRate");
         assertServerStillServes(mode);
     }
 
@@ -80,7 +80,7 @@ class HttpContractTest {
         assertThat(answer.status()).as("%s", answer.status()).isEqualTo(413);
         assertThat(answer.json().path("error").asText()).isNotBlank();
         assertError(http(mode).post("/users", "{\"username\":\"" + "x".repeat(500) + "\",\"email\":\"a@b.c\"}"), 400,
-                "field 'username' must have 1 to 100 characters");
+                "field 'username' must be 1 to 100 characters long");
         assertServerStillServes(mode);
     }
 

@@ -45,16 +45,22 @@ class RejectionTest {
     }
 
     @Test
-    void paymentsOverTenThousandFailAndThreeFailuresOpenThePaymentBreaker() {
+    void paymentsOverTenThousandAre422AndThreeFailuresOfPaymentItselfOpenItsBreaker() {
         try (ShopService shop = ShopService.start(Tests.fast())) {
             Http http = new Http(shop.baseUri());
             long user = Tests.signUp(http, "big-spender");
-            String tooBig = "{\"userId\":" + user + ",\"amount\":10000.01}";
+            for (int i = 0; i < 5; i++) {
+                Http.Answer declined = http.post("/orders", "{\"userId\":" + user + ",\"amount\":10000.01}");
+                assertThat(declined.status()).as("%s", declined).isEqualTo(422);
+                assertThat(declined.json().path("field").asText()).isEqualTo("amount");
+            }
+            assertThat(Tests.compartment(shop.snapshots().tree(), "payment").path("breaker").asText()).isEqualTo("CLOSED");
+            shop.stub("payment").behave(new DependencyStub.Behaviour(java.time.Duration.ofMillis(1), 1.0));
             for (int i = 0; i < 3; i++) {
-                Http.Answer failed = http.post("/orders", tooBig);
+                Http.Answer failed = http.post("/orders", "{\"userId\":" + user + ",\"amount\":5}");
                 assertThat(failed.status()).as("%s", failed).isEqualTo(502);
                 assertThat(failed.json().path("dependency").asText()).isEqualTo("payment");
-                assertThat(failed.json().path("error").asText()).contains("Payment service unavailable");
+                assertThat(failed.json().path("error").asText()).contains("injected failure");
             }
             long paymentCalls = shop.stub("payment").calls();
 

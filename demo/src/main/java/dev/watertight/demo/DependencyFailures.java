@@ -2,6 +2,7 @@ package dev.watertight.demo;
 
 import dev.watertight.CircuitBreakerConfig;
 import dev.watertight.CompartmentConfig;
+import dev.watertight.GuardKind;
 import dev.watertight.WatertightConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,9 +32,16 @@ final class DependencyFailures {
     /** The configuration with these predicates on every breaker. */
     static WatertightConfig applied(WatertightConfig config) {
         Map<String, CompartmentConfig> compartments = new LinkedHashMap<>();
-        config.compartments().forEach((name, c) -> compartments.put(name, c.circuitBreaker() == null ? c
-                : new CompartmentConfig(c.name(), c.retry(), applied(c.circuitBreaker()), c.rateLimiter(), c.bulkhead(),
-                        c.threadPool(), c.timeout(), c.cpuCores())));
+        config.compartments().forEach((name, c) -> {
+            CircuitBreakerConfig breaker = c.circuitBreaker();
+            if (breaker == null) {
+                compartments.put(name, c);
+                return;
+            }
+            Map<GuardKind<?, ?, ?>, Object> settings = new LinkedHashMap<>(c.settings());
+            settings.put(GuardKind.CIRCUIT_BREAKER, applied(breaker));
+            compartments.put(name, new CompartmentConfig(c.name(), settings));
+        });
         return new WatertightConfig(compartments, config.memory(), config.connectionPools(),
                 config.connectionCompartments(), config.keyed(), config.health());
     }
